@@ -1,0 +1,48 @@
+# rnx: build, test, demo, bench, install. Every target first makes sure the Debian packages are there.
+PREFIX ?= /usr/local
+SWIFT ?= swift
+RELEASE_BIN = .build/release/rnx
+DEBUG_BIN = .build/debug/rnx
+DEMO_DIR ?= /tmp/rnx-demo
+
+.PHONY: deps build release test demo bench install fuzz man-lint fixtures clean
+
+deps:
+	@sh scripts/ensure-deps.sh
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release
+
+## test: unit and end-to-end tests, plus a lint of the man page.
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+	@$(MAKE) --no-print-directory man-lint
+
+## demo: build rnx and run the main job on a checkpoint written by real PyTorch.
+demo: release
+	@sh scripts/demo.sh $(RELEASE_BIN) $(DEMO_DIR)
+
+## bench: speed and memory figures, each as a ratio against a baseline measured in the same run.
+bench: release
+	@sh scripts/bench.sh $(RELEASE_BIN)
+
+install: release
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 $(RELEASE_BIN) $(DESTDIR)$(PREFIX)/bin/rnx
+	install -m 644 man/rnx.1 $(DESTDIR)$(PREFIX)/share/man/man1/rnx.1
+
+man-lint:
+	@if command -v mandoc >/dev/null 2>&1; then mandoc -Tlint -W warning man/rnx.1; \
+	else groff -man -ww -z man/rnx.1; fi
+	@echo "man/rnx.1: lint clean"
+
+## fixtures: regenerate fixtures with real PyTorch (needs .venv-torch, see scripts/fixtures/README.md).
+fixtures:
+	@sh scripts/fixtures/generate-all.sh
+
+clean:
+	rm -rf .build

@@ -1,0 +1,67 @@
+// swift-tools-version:6.0
+// The rnx package: read PyTorch ResNet checkpoints natively and safely, map, convert, summarise and run them.
+//
+// Imports flow one way, mirroring the data:
+//   RNXPickle (a pickle machine, no torch knowledge)    RNXTensor (dtypes, tensors, state dicts)
+//        \________________________   ___________________/        |
+//                                 RNXCheckpoint (zip/legacy/safetensors readers, .rnw writer)
+//   RNXArch (ResNet configurations, module tree, mapping, adaptations) <- RNXTensor
+//   RNXForward (inference with OpenBLAS) <- RNXArch
+//   RNXConvert (convert and verify pipelines) <- RNXCheckpoint, RNXArch
+//   RNXReport (inspect, summary and verify tables) <- RNXCheckpoint, RNXArch
+//   rnx (the command line: parses options and calls the library)
+import PackageDescription
+
+let package = Package(
+    name: "rnx",
+    products: [
+        .library(
+            name: "RNX",
+            targets: ["RNXTensor", "RNXPickle", "RNXCheckpoint", "RNXArch", "RNXForward", "RNXConvert", "RNXReport"]),
+        .executable(name: "rnx", targets: ["rnx"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CLibzip", providers: [.apt(["libzip-dev"])]),
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "COpenBLAS", providers: [.apt(["libopenblas-dev"])]),
+
+        .target(name: "RNXTensor"),
+        .target(name: "RNXPickle"),
+        .target(
+            name: "RNXCheckpoint",
+            dependencies: [
+                "RNXTensor", "RNXPickle", "CLibzip", "CZlib",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
+        .target(name: "RNXArch", dependencies: ["RNXTensor"]),
+        .target(name: "RNXForward", dependencies: ["RNXTensor", "RNXArch", "COpenBLAS"]),
+        .target(
+            name: "RNXConvert",
+            dependencies: [
+                "RNXTensor", "RNXCheckpoint", "RNXArch",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
+        .target(name: "RNXReport", dependencies: ["RNXTensor", "RNXCheckpoint", "RNXArch"]),
+        .executableTarget(
+            name: "rnx",
+            dependencies: [
+                "RNXTensor", "RNXPickle", "RNXCheckpoint", "RNXArch", "RNXForward", "RNXConvert", "RNXReport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+
+        // Shared by the test targets only: fixture paths and a runner for the built `rnx` binary.
+        .target(name: "RNXTestSupport", path: "Tests/Support"),
+        .testTarget(name: "RNXTensorTests", dependencies: ["RNXTestSupport", "RNXTensor"]),
+        .testTarget(name: "RNXPickleTests", dependencies: ["RNXTestSupport", "RNXPickle"]),
+        .testTarget(name: "RNXCheckpointTests", dependencies: ["RNXTestSupport", "RNXCheckpoint", "RNXTensor", "RNXPickle"]),
+        .testTarget(name: "RNXArchTests", dependencies: ["RNXTestSupport", "RNXArch", "RNXTensor"]),
+        .testTarget(name: "RNXForwardTests", dependencies: ["RNXTestSupport", "RNXForward", "RNXArch", "RNXTensor", "RNXCheckpoint"]),
+        .testTarget(name: "RNXConvertTests", dependencies: ["RNXTestSupport", "RNXConvert", "RNXCheckpoint", "RNXArch", "RNXTensor"]),
+        .testTarget(name: "RNXReportTests", dependencies: ["RNXTestSupport", "RNXReport", "RNXArch", "RNXCheckpoint", "RNXTensor"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["RNXTestSupport", "RNXTensor"]),
+    ]
+)

@@ -1,0 +1,28 @@
+/// What a reader learned about a checkpoint besides its tensors, for `rnx inspect` and `.rnw` metadata.
+public struct CheckpointDetails: Sendable {
+    /// Serialization version (zip `version` record, legacy protocol version), if the format has one.
+    public var serializationVersion: String?
+    /// The pickle protocol of the main pickle, if any.
+    public var pickleProtocol: Int?
+    /// Where the state dict was found inside a training checkpoint, e.g. `state_dict` or `model.ema`; nil at top level.
+    public var stateDictPath: String?
+    /// Prefixes stripped from every key, e.g. `module.` (DataParallel) or `_orig_mod.` (torch.compile).
+    public var strippedPrefixes: [String]
+    /// The checkpoint's other top-level entries (`epoch`, `arch`, `best_acc1`, ...) rendered as Python-like text.
+    public var otherEntries: [(key: String, value: String)]
+    /// String metadata (safetensors `__metadata__`).
+    public var metadata: [String: String]
+
+    public init(
+        serializationVersion: String? = nil, pickleProtocol: Int? = nil, stateDictPath: String? = nil,
+        strippedPrefixes: [String] = [], otherEntries: [(key: String, value: String)] = [],
+        metadata: [String: String] = [:]
+    ) {
+        self.serializationVersion = serializationVersion
+        self.pickleProtocol = pickleProtocol
+        self.stateDictPath = stateDictPath
+        self.strippedPrefixes = strippedPrefixes
+        self.otherEntries = otherEntries
+        self.metadata = metadata
+    }
+}

@@ -1,0 +1,83 @@
+/// Conversions between tensor bytes and `Float` values.
+extension Tensor {
+    /// Creates a float tensor from `Float` values, rounding to `dtype` (f16 and bf16 round to nearest even).
+    public init(floats: [Float], shape: [Int], dtype: DType = .float32) throws {
+        var bytes = [UInt8]()
+        bytes.reserveCapacity(floats.count * dtype.byteSize)
+        switch dtype {
+        case .float32:
+            for value in floats { bytes.appendLittleEndian(value.bitPattern) }
+        case .float64:
+            for value in floats { bytes.appendLittleEndian(Double(value).bitPattern) }
+        case .float16:
+            for value in floats { bytes.appendLittleEndian(Float16Bits.fromFloat(value)) }
+        case .bfloat16:
+            for value in floats { bytes.appendLittleEndian(BFloat16Bits.fromFloat(value)) }
+        default:
+            throw TensorError.unsupportedConversion(from: .float32, to: dtype)
+        }
+        try self.init(dtype: dtype, shape: shape, bytes: bytes)
+    }
+
+    /// The elements widened (or narrowed, for f64) to `Float`. Integer and bool tensors convert by value.
+    public func floats() -> [Float] {
+        var result = [Float]()
+        result.reserveCapacity(elementCount)
+        bytes.withUnsafeBytes { raw in
+            let n = elementCount
+            switch dtype {
+            case .float32:
+                for i in 0..<n { result.append(Float(bitPattern: raw.loadLE(UInt32.self, at: i))) }
+            case .float64:
+                for i in 0..<n { result.append(Float(Double(bitPattern: raw.loadLE(UInt64.self, at: i)))) }
+            case .float16:
+                for i in 0..<n { result.append(Float16Bits.toFloat(raw.loadLE(UInt16.self, at: i))) }
+            case .bfloat16:
+                for i in 0..<n { result.append(Float(bitPattern: UInt32(raw.loadLE(UInt16.self, at: i)) << 16)) }
+            case .int64:
+                for i in 0..<n { result.append(Float(Int64(bitPattern: raw.loadLE(UInt64.self, at: i)))) }
+            case .int32:
+                for i in 0..<n { result.append(Float(Int32(bitPattern: raw.loadLE(UInt32.self, at: i)))) }
+            case .int16:
+                for i in 0..<n { result.append(Float(Int16(bitPattern: raw.loadLE(UInt16.self, at: i)))) }
+            case .int8:
+                for i in 0..<n { result.append(Float(Int8(bitPattern: raw[i]))) }
+            case .uint8, .bool:
+                for i in 0..<n { result.append(Float(raw[i])) }
+            case .uint16:
+                for i in 0..<n { result.append(Float(raw.loadLE(UInt16.self, at: i))) }
+            case .uint32:
+                for i in 0..<n { result.append(Float(raw.loadLE(UInt32.self, at: i))) }
+            case .uint64:
+                for i in 0..<n { result.append(Float(raw.loadLE(UInt64.self, at: i))) }
+            }
+        }
+        return result
+    }
+
+    /// The same values in another floating dtype; integer tensors are returned unchanged.
+    public func converted(to target: DType) throws -> Tensor {
+        guard dtype != target, dtype.isFloatingPoint else { return self }
+        guard target.isFloatingPoint else { throw TensorError.unsupportedConversion(from: dtype, to: target) }
+        if dtype == .float64 && target == .float32 || target != .float64 {
+            return try Tensor(floats: floats(), shape: shape, dtype: target)
+        }
+        throw TensorError.unsupportedConversion(from: dtype, to: target)
+    }
+}
+
+extension Array where Element == UInt8 {
+    /// Appends an integer's bytes in little-endian order.
+    @inlinable
+    public mutating func appendLittleEndian<T: FixedWidthInteger>(_ value: T) {
+        Swift.withUnsafeBytes(of: value.littleEndian) { append(contentsOf: $0) }
+    }
+}
+
+extension UnsafeRawBufferPointer {
+    /// The `index`-th element of type `T`, read little-endian from possibly unaligned memory.
+    @inlinable
+    public func loadLE<T: FixedWidthInteger>(_ type: T.Type, at index: Int) -> T {
+        T(littleEndian: loadUnaligned(fromByteOffset: index * MemoryLayout<T>.size, as: T.self))
+    }
+}
