@@ -36,13 +36,18 @@ public enum CheckpointError: Error, Equatable, Sendable {
     case safetensorsPastEnd(key: String, end: Int, dataSize: Int)
     /// Bytes after the last tensor belong to none (data offset where they start).
     case safetensorsTrailingBytes(offset: Int, count: Int)
+    /// The output file cannot be created.
+    case cannotCreate(reason: String)
+    /// Writing the output failed part way.
+    case writeFailed(reason: String)
 }
 
 extension CheckpointError: RNXError {
     public var category: ErrorCategory {
         switch self {
         case .cannotOpen: .cannotOpen
-        case .readFailed: .io
+        case .readFailed, .writeFailed: .io
+        case .cannotCreate: .cannotCreate
         case .unrecognizedFormat: .badData
         case .safetensorsTooShort, .safetensorsHeaderPastEnd, .safetensorsHeaderTooLarge, .safetensorsHeaderInvalid,
             .safetensorsDuplicateKey, .safetensorsInvalidEntry, .safetensorsUnknownDType, .safetensorsSpanMismatch,
@@ -55,6 +60,8 @@ extension CheckpointError: RNXError {
         switch self {
         case .cannotOpen(let reason): "cannot open: \(reason)"
         case .readFailed(let reason): "read failed: \(reason)"
+        case .cannotCreate(let reason): "cannot create: \(reason)"
+        case .writeFailed(let reason): "write failed: \(reason)"
         case .unrecognizedFormat: "not a PyTorch checkpoint or safetensors file (unrecognized format)"
         case .safetensorsTooShort(let size):
             "safetensors: file of \(size) bytes is too short for the 8-byte header length"
