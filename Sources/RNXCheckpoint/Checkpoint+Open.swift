@@ -11,8 +11,7 @@ extension Checkpoint {
         case .torchZip: return try TorchZipReader.read(path: path)
         case .torchLegacy: return try TorchLegacyReader.read(path: path)
         case .safetensors:
-            // TODO(convert): dispatch to SafetensorsReader.read(path:) once the convert branch is merged.
-            throw CheckpointError.unrecognizedFormat
+            return try SafetensorsReader.read(path: path)
         }
     }
 
@@ -22,7 +21,7 @@ extension Checkpoint {
     /// magic number is checked by the reader; safetensors: an 8-byte little-endian header length, then `{`.
     public static func sniff(path: String) throws -> CheckpointFormat {
         let file = try RandomAccessFile(path: path)
-        let head = try file.prefix(9)
+        let head = try file.read(offset: 0, count: min(9, file.size))
         if head.starts(with: [0x50, 0x4B, 0x03, 0x04]) || head.starts(with: [0x50, 0x4B, 0x05, 0x06]) {
             return .torchZip
         }

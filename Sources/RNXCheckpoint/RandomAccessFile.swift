@@ -1,65 +1,59 @@
-import RNXTensor
+import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
 
-/// A regular file opened for reading at arbitrary offsets, so readers fetch only the bytes they need.
+/// A read-only file read at explicit offsets with `pread`, closed when the last reference goes away.
+///
+/// Lazy checkpoints hold one so each tensor is read on demand, and concurrent reads need no shared position.
 final class RandomAccessFile: @unchecked Sendable {
     let path: String
-    /// The file's size in bytes when it was opened.
     let size: Int
     private let descriptor: Int32
 
-    /// Opens `path`; a missing, unreadable or non-regular file is `CheckpointError.cannotOpen`.
     init(path: String) throws {
-        self.path = path
         let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw CheckpointError.cannotOpen(reason: Self.lastError()) }
+        guard fd >= 0 else { throw CheckpointError.cannotOpen(reason: String(cString: strerror(errno))) }
         var info = stat()
         guard fstat(fd, &info) == 0 else {
-            let reason = Self.lastError()
+            let reason = String(cString: strerror(errno))
             close(fd)
             throw CheckpointError.cannotOpen(reason: reason)
         }
         guard (info.st_mode & S_IFMT) == S_IFREG else {
             close(fd)
-            throw CheckpointError.cannotOpen(reason: (info.st_mode & S_IFMT) == S_IFDIR ? "is a directory" : "not a regular file")
+            throw CheckpointError.cannotOpen(reason: "not a regular file")
         }
-        descriptor = fd
-        size = Int(info.st_size)
+        self.path = path
+        self.descriptor = fd
+        self.size = Int(info.st_size)
     }
 
     deinit { close(descriptor) }
 
-    /// Reads exactly `count` bytes at `offset`; a range past the end of the file is an error the caller names.
-    func read(at offset: Int, count: Int) throws -> [UInt8] {
-        guard offset >= 0, count >= 0, let end = CheckedArithmetic.add(offset, count), end <= size else {
-            throw CheckpointError.readFailed(reason: "range \(offset)+\(count) is past the end of the file (\(size) bytes)")
-        }
-        if count == 0 { return [] }
-        return try [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
-            var done = 0
-            while done < count {
-                let n = pread(descriptor, buffer.baseAddress! + done, count - done, off_t(offset + done))
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw CheckpointError.readFailed(reason: Self.lastError())
-                }
-                if n == 0 { throw CheckpointError.readFailed(reason: "file shrank while reading") }
-                done += n
+    /// Exactly `count` bytes at `offset`; a short read (the file shrank) is an I/O error.
+    func read(offset: Int, count: Int) throws -> [UInt8] {
+        guard offset >= 0, count >= 0, let end = Optional(offset.addingReportingOverflow(count)), !end.overflow,
+              end.partialValue <= size
+        else { throw CheckpointError.readFailed(reason: "\(count) bytes at offset \(offset) lie past the end") }
+        var bytes = [UInt8](repeating: 0, count: count)
+        var done = 0
+        while done < count {
+            let got = bytes.withUnsafeMutableBytes { buffer in
+                pread(descriptor, buffer.baseAddress! + done, count - done, off_t(offset + done))
             }
-            initialized = count
+            if got < 0 {
+                if errno == EINTR { continue }
+                throw CheckpointError.readFailed(reason: String(cString: strerror(errno)))
+            }
+            if got == 0 {
+                throw CheckpointError.readFailed(reason: "file ended at offset \(offset + done), expected \(count - done) more bytes")
+            }
+            done += got
         }
-    }
-
-    /// Up to `count` bytes from the start of the file (fewer if the file is shorter).
-    func prefix(_ count: Int) throws -> [UInt8] {
-        try read(at: 0, count: min(count, size))
-    }
-
-    private static func lastError() -> String {
-        String(cString: strerror(errno))
+        return bytes
     }
 }

@@ -36,7 +36,7 @@ public enum TorchLegacyReader {
             guard available >= 8 else {
                 throw CheckpointError.truncatedStorage(key: key, offset: position, needed: 8, available: available)
             }
-            let header = try file.read(at: position, count: 8)
+            let header = try file.read(offset: position, count: 8)
             let count = header.withUnsafeBytes { $0.loadLE(UInt64.self, at: 0) }
             guard count == UInt64(storage.elementCount) else {
                 throw CheckpointError.storageCountMismatch(
@@ -63,7 +63,7 @@ public enum TorchLegacyReader {
             path: path, format: .torchLegacy, layer: layer, details: details, bigEndian: false
         ) { storage in
             guard let offset = dataOffsets[storage.key] else { throw CheckpointError.missingRecord("storage " + storage.key) }
-            return try file.read(at: offset, count: storage.byteCount)
+            return try file.read(offset: offset, count: storage.byteCount)
         }
     }
 
@@ -76,7 +76,7 @@ public enum TorchLegacyReader {
         var window = min(file.size, initialWindow)
         let limit = PickleLimits.standard.maxBytes
         while true {
-            let bytes = try file.prefix(window)
+            let bytes = try file.read(offset: 0, count: window)
             do {
                 return try parsePickles(bytes, runMain: runMain)
             } catch let error as PickleError where window < file.size && window < limit {
