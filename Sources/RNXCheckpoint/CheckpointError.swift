@@ -103,6 +103,8 @@ public enum CheckpointError: Error, Equatable, Sendable {
     case nonStringKey(String)
     /// Two tensors under the same name (after prefix stripping).
     case duplicateTensor(String)
+    /// `rnx inspect --globals` found globals outside the allowlist (a check that failed, after the report).
+    case refusedGlobals([String])
 }
 
 extension CheckpointError: RNXError {
@@ -110,6 +112,7 @@ extension CheckpointError: RNXError {
         switch self {
         case .cannotOpen: .cannotOpen
         case .readFailed, .writeFailed: .io
+        case .refusedGlobals: .checkFailed
         case .cannotCreate: .cannotCreate
         default: .badData
         }
@@ -187,6 +190,9 @@ extension CheckpointError: RNXError {
         case .noStateDict(let found): "no state dict (a mapping of names to tensors) found; the file holds \(found)"
         case .nonStringKey(let key): "state dict key \(key) is not a string"
         case .duplicateTensor(let name): "tensor name '\(name)' appears twice"
+        case .refusedGlobals(let names):
+            "pickle references \(names.count) global\(names.count == 1 ? "" : "s") outside rnx's allowlist: "
+                + names.joined(separator: ", ")
         }
     }
 }

@@ -18,12 +18,17 @@ public enum TorchLegacyReader {
         let main: PickleResult
         let keys: [String]
         let dataStart: Int
+        /// All five pickles, named for `--globals`.
+        let all: [(name: String, result: PickleResult)]
     }
 
     /// Opens a legacy checkpoint lazily.
     public static func read(path: String) throws -> Checkpoint {
         let file = try RandomAccessFile(path: path)
-        let pickles = try readPickles(file) { try Checkpoint.runTorchPickle($0, from: $1) }
+        let plain = Unpickler(policy: .allow([]))
+        let pickles = try readPickles(file, runPlain: { try plain.run($0, from: $1) }) {
+            try Checkpoint.runTorchPickle($0, from: $1)
+        }
         let layer = try TorchPickleLayer(pickles.main)
 
         // Walk the storage headers: each count must match the pickle and each record must lie inside the file.
@@ -69,16 +74,18 @@ public enum TorchLegacyReader {
 
     /// Runs the five pickles, reading more of the file only while they need it (the data can be gigabytes).
     ///
-    /// `runMain` runs the object pickle (the normal load checks its globals; `--globals` only scans).
+    /// `runMain` runs the object pickle and `runPlain` the others (the normal load refuses globals in them;
+    /// `--globals` only scans).
     static func readPickles(
-        _ file: RandomAccessFile, runMain: ([UInt8], Int) throws -> PickleResult
+        _ file: RandomAccessFile, runPlain: ([UInt8], Int) throws -> PickleResult,
+        runMain: ([UInt8], Int) throws -> PickleResult
     ) throws -> Pickles {
         var window = min(file.size, initialWindow)
         let limit = PickleLimits.standard.maxBytes
         while true {
             let bytes = try file.read(offset: 0, count: window)
             do {
-                return try parsePickles(bytes, runMain: runMain)
+                return try parsePickles(bytes, runPlain: runPlain, runMain: runMain)
             } catch let error as PickleError where window < file.size && window < limit {
                 _ = error  // probably cut off by the window; retry with more of the file
                 window = min(file.size, window * 4, limit)
@@ -86,25 +93,26 @@ public enum TorchLegacyReader {
         }
     }
 
-    private static func parsePickles(_ bytes: [UInt8], runMain: ([UInt8], Int) throws -> PickleResult) throws -> Pickles {
-        let plain = Unpickler(policy: .allow([]))
+    private static func parsePickles(
+        _ bytes: [UInt8], runPlain: ([UInt8], Int) throws -> PickleResult, runMain: ([UInt8], Int) throws -> PickleResult
+    ) throws -> Pickles {
         let magic: PickleResult
         do {
-            magic = try plain.run(bytes, from: 0)
+            magic = try runPlain(bytes, 0)
         } catch {
             throw CheckpointError.badLegacyMagic
         }
         guard case .bigInt(let value) = magic.root, value == Self.magic else { throw CheckpointError.badLegacyMagic }
-        let version = try plain.run(bytes, from: magic.endOffset)
+        let version = try runPlain(bytes, magic.endOffset)
         guard case .int(let number) = version.root else {
             throw CheckpointError.unexpectedPickle(reason: "legacy protocol version is not an integer", offset: magic.endOffset)
         }
         guard number == Int64(protocolVersion) else {
             throw CheckpointError.unsupportedLegacyProtocol(Int(clamping: number))
         }
-        let sysInfo = try plain.run(bytes, from: version.endOffset)
+        let sysInfo = try runPlain(bytes, version.endOffset)
         let main = try runMain(bytes, sysInfo.endOffset)
-        let keyList = try plain.run(bytes, from: main.endOffset)
+        let keyList = try runPlain(bytes, main.endOffset)
         guard case .object(let id) = keyList.root, keyList.heap.objects.indices.contains(id.index),
               case .list(let items) = keyList.heap[id]
         else {
@@ -117,6 +125,9 @@ public enum TorchLegacyReader {
             }
             keys.append(key)
         }
-        return Pickles(main: main, keys: keys, dataStart: keyList.endOffset)
+        return Pickles(
+            main: main, keys: keys, dataStart: keyList.endOffset,
+            all: [("magic number", magic), ("protocol version", version), ("sys_info", sysInfo), ("object", main),
+                  ("storage keys", keyList)])
     }
 }
