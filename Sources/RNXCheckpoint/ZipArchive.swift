@@ -31,6 +31,9 @@ final class ZipArchive: @unchecked Sendable {
             switch code {
             case ZIP_ER_NOENT, ZIP_ER_OPEN: throw CheckpointError.cannotOpen(reason: reason)
             case ZIP_ER_READ, ZIP_ER_SEEK: throw CheckpointError.readFailed(reason: reason)
+            case ZIP_ER_EXISTS:
+                // libzip refuses duplicate names itself, before rnx sees the entries.
+                throw CheckpointError.corruptZip(entry: nil, reason: "two entries have the same name")
             default: throw CheckpointError.corruptZip(entry: nil, reason: reason)
             }
         }
@@ -61,7 +64,7 @@ final class ZipArchive: @unchecked Sendable {
             }
             guard seen.insert(name).inserted else {
                 zip_discard(handle)
-                throw CheckpointError.duplicateEntry(name)
+                throw CheckpointError.corruptZip(entry: nil, reason: "two entries have the same name")
             }
             entries.append(Entry(index: index, name: name, size: Int(info.size)))
         }
