@@ -132,14 +132,31 @@ struct ReaderErrorTests {
         }
     }
 
+    @Test func recordsAndPickleContentTorchNeverWrites() {
+        #expect(throws: CheckpointError.recordTooLarge(entry: "version-huge/version", size: 300, limit: 256)) {
+            try readAll("version-huge.pth")
+        }
+        #expect(throws: CheckpointError.unexpectedPickle(reason: "persistent id is not a torch storage", offset: 0)) {
+            try readAll("not-a-storage.pth")
+        }
+        #expect(throws: CheckpointError.nonStringKey("1")) { try readAll("int-key.pth") }
+        #expect(throws: CheckpointError.duplicateTensor("a")) { try readAll("duplicate-name.pth") }
+        #expect(throws: CheckpointError.unsupportedStorageType("torch.ComplexFloatStorage")) { try readAll("complex.pth") }
+    }
+
+    @Test func legacyKeysAndViews() {
+        #expect(throws: CheckpointError.missingRecord("storage 7")) { try readAll("legacy-missing-key.pth") }
+        #expect(throws: CheckpointError.unsupportedStorageView(key: "7")) { try readAll("legacy-storage-view.pth") }
+    }
+
     /// Files too short to be anything, and text.
     @Test func unrecognizedFiles() throws {
         let directory = try Fixtures.temporaryDirectory()
         for (name, bytes) in [("empty", [UInt8]()), ("one", [0x80]), ("eight", [UInt8](repeating: 7, count: 8)),
-                              ("text", Array("hello, world\n".utf8))] {
+                              ("text", Array("hello, world\n".utf8)), ("proto-only", [0x80, 0x02])] {
             let url = directory.appendingPathComponent(name)
             try Data(bytes).write(to: url)
-            if name == "one" {
+            if name == "proto-only" {  // a pickle header, so the legacy reader looks for the magic number
                 #expect(throws: CheckpointError.badLegacyMagic) { try Checkpoint.open(path: url.path) }
             } else {
                 #expect(throws: CheckpointError.unrecognizedFormat) { try Checkpoint.open(path: url.path) }
