@@ -63,6 +63,13 @@ struct ReaderErrorTests {
         }
     }
 
+    /// views.pth's data.pkl is 842 bytes; the generator declared 10 fewer in both headers of a deflated copy.
+    @Test func inflatedDataLongerThanDeclared() {
+        #expect(throws: CheckpointError.corruptZip(entry: "views/data.pkl", reason: "data is longer than its declared 832 bytes")) {
+            try readAll("inflated-size-lies.pth")
+        }
+    }
+
     @Test func storagesDisagreeingWithThePickle() {
         // 6 floats declared (24 bytes), 5 present (20 bytes).
         #expect(throws: CheckpointError.storageSizeMismatch(key: "0", declaredBytes: 24, recordBytes: 20)) {
