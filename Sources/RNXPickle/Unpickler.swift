@@ -24,13 +24,6 @@ public struct Unpickler: Sendable {
     /// - Throws: `PickleError`, and nothing else.
     public func run(_ bytes: [UInt8], from start: Int = 0) throws(PickleError) -> PickleResult {
         var machine = PickleMachine(bytes: bytes, start: start, limits: limits, policy: policy)
-        do {
-            return try machine.run()
-        } catch let error as PickleError {
-            throw error
-        } catch {
-            // Unreachable: the machine throws only PickleError; kept typed for callers.
-            throw PickleError.invalidLiteral(opcode: "?", offset: machine.opcodeOffset)
-        }
+        return try machine.run()
     }
 }

@@ -112,4 +112,18 @@ import Testing
         guard case .bigInt(let bytes) = accepted.root else { Issue.record("not a big int"); return }
         #expect(PickleInteger.decimalString(bytes) == String(repeating: "9", count: 4300))
     }
+
+    /// One long string used as a key thousands of times through the memo: keys that long are not hashed, so each
+    /// SETITEM costs constant time instead of the string's length.
+    @Test func longKeysAreNotRehashed() throws {
+        // 58 + length 200000 + "k"...: BINUNICODE | 71 00: BINPUT 0 | 30: POP | 7D: EMPTY_DICT
+        // | (68 00 68 00 73: BINGET 0, BINGET 0, SETITEM) × 20000 | 2E
+        var bytes: [UInt8] = [0x58, 0x40, 0x0D, 0x03, 0x00] + [UInt8](repeating: 0x6B, count: 200_000) + [0x71, 0x00, 0x30, 0x7D]
+        for _ in 0..<20_000 { bytes += [0x68, 0x00, 0x68, 0x00, 0x73] }
+        bytes.append(0x2E)
+        let result = try Unpickler(policy: .allow([])).run(bytes)
+        #expect(result.heap.dict(result.root)?.count == 20_000)
+        // Rendering stays within its budget even with a huge limit on a huge value.
+        #expect(result.heap.render(result.root, limit: 10_000).count == 10_003)
+    }
 }
