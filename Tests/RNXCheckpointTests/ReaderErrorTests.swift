@@ -70,6 +70,14 @@ struct ReaderErrorTests {
         }
     }
 
+    /// data/0 deflates 24 bytes into 17 (zipfile's compress_size) but declares 10^9: refused before allocating.
+    @Test func inflationBombIsRefusedBeforeAllocating() throws {
+        let checkpoint = try open("inflation-bomb.pth")
+        #expect(throws: CheckpointError.corruptZip(
+            entry: "inflation-bomb/data/0", reason: "declares 1000000000 bytes, more than its 17 compressed bytes can hold")
+        ) { try checkpoint.loadTensor(at: 0) }
+    }
+
     @Test func storagesDisagreeingWithThePickle() {
         // 6 floats declared (24 bytes), 5 present (20 bytes).
         #expect(throws: CheckpointError.storageSizeMismatch(key: "0", declaredBytes: 24, recordBytes: 20)) {
