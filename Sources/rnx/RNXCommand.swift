@@ -16,6 +16,8 @@ struct RNXCommand: ParsableCommand {
         version: RNXVersion.current,
         subcommands: [
             ArchsCommand.self,
+            ConvertCommand.self,
+            VerifyCommand.self,
         ]
     )
 
