@@ -32,6 +32,9 @@ public enum FileDigest {
         return (hex(whole.finalize()), section.map { hex($0.finalize()) })
     }
 
+    /// The lowercase hex SHA-256 of `bytes`.
+    public static func sha256(_ bytes: [UInt8]) -> String { hex(SHA256.hash(data: bytes)) }
+
     static func hex<D: Sequence>(_ digest: D) -> String where D.Element == UInt8 {
         let digits = Array("0123456789abcdef".utf8)
         var out = [UInt8]()
