@@ -4,6 +4,6 @@ import RNXCheckpoint
 public enum InputFile {
     /// The checkpoint at `path`, whatever its format.
     public static func open(_ path: String) throws -> Checkpoint {
-        try SafetensorsReader.read(path: path)
+        try Checkpoint.open(path: path)
     }
 }
