@@ -63,6 +63,13 @@ struct ReaderErrorTests {
         }
     }
 
+    /// views.pth's data.pkl is 842 bytes; the generator declared 10 fewer in both headers of a deflated copy.
+    @Test func inflatedDataLongerThanDeclared() {
+        #expect(throws: CheckpointError.corruptZip(entry: "views/data.pkl", reason: "data is longer than its declared 832 bytes")) {
+            try readAll("inflated-size-lies.pth")
+        }
+    }
+
     @Test func storagesDisagreeingWithThePickle() {
         // 6 floats declared (24 bytes), 5 present (20 bytes).
         #expect(throws: CheckpointError.storageSizeMismatch(key: "0", declaredBytes: 24, recordBytes: 20)) {
@@ -132,14 +139,31 @@ struct ReaderErrorTests {
         }
     }
 
+    @Test func recordsAndPickleContentTorchNeverWrites() {
+        #expect(throws: CheckpointError.recordTooLarge(entry: "version-huge/version", size: 300, limit: 256)) {
+            try readAll("version-huge.pth")
+        }
+        #expect(throws: CheckpointError.unexpectedPickle(reason: "persistent id is not a torch storage", offset: 0)) {
+            try readAll("not-a-storage.pth")
+        }
+        #expect(throws: CheckpointError.nonStringKey("1")) { try readAll("int-key.pth") }
+        #expect(throws: CheckpointError.duplicateTensor("a")) { try readAll("duplicate-name.pth") }
+        #expect(throws: CheckpointError.unsupportedStorageType("torch.ComplexFloatStorage")) { try readAll("complex.pth") }
+    }
+
+    @Test func legacyKeysAndViews() {
+        #expect(throws: CheckpointError.missingRecord("storage 7")) { try readAll("legacy-missing-key.pth") }
+        #expect(throws: CheckpointError.unsupportedStorageView(key: "7")) { try readAll("legacy-storage-view.pth") }
+    }
+
     /// Files too short to be anything, and text.
     @Test func unrecognizedFiles() throws {
         let directory = try Fixtures.temporaryDirectory()
         for (name, bytes) in [("empty", [UInt8]()), ("one", [0x80]), ("eight", [UInt8](repeating: 7, count: 8)),
-                              ("text", Array("hello, world\n".utf8))] {
+                              ("text", Array("hello, world\n".utf8)), ("proto-only", [0x80, 0x02])] {
             let url = directory.appendingPathComponent(name)
             try Data(bytes).write(to: url)
-            if name == "one" {
+            if name == "proto-only" {  // a pickle header, so the legacy reader looks for the magic number
                 #expect(throws: CheckpointError.badLegacyMagic) { try Checkpoint.open(path: url.path) }
             } else {
                 #expect(throws: CheckpointError.unrecognizedFormat) { try Checkpoint.open(path: url.path) }
