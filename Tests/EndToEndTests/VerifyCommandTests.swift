@@ -21,6 +21,20 @@ struct VerifyCommandTests {
         #expect(pass.status == 0)
     }
 
+    /// The demo checkpoint written by torch.save, converted and verified as CI would.
+    @Test func torchCheckpointConvertsAndVerifies() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        let input = Fixtures.path("checkpoints/resnet20-cifar10.pth")
+        let convert = try RNXProcess.run(["convert", input, "r20.rnw", "--arch", "resnet20"], in: directory)
+        #expect(convert.status == 0, "\(convert)")
+        #expect(convert.stdout.contains("architecture: resnet20 (10 classes, 3 input channels)\ntensors: 116\n"))
+        let verify = try RNXProcess.run(["verify", "r20.rnw", input, "--arch", "resnet20"], in: directory)
+        #expect(verify.status == 0, "\(verify)")
+        let lines = verify.stdout.split(separator: "\n")
+        #expect(lines.count == 2)
+        #expect(lines.allSatisfy { $0.contains(": OK resnet20, 116 tensors, sha256 ") })
+    }
+
     @Test func hubNamePrefixMustMatch() throws {
         let directory = try Fixtures.temporaryDirectory()
         let path = directory.appendingPathComponent("tiny-deadbeef.safetensors").path
