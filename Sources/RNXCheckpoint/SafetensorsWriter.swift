@@ -34,13 +34,17 @@ public final class SafetensorsWriter {
     private let headerLength: Int
     private let dataSize: Int
     private let digestOffset: Int?
+    private let reservedOffsets: [String: Int]
 
     /// Creates `path` (which must not exist) and writes the header for `descriptors`.
     ///
-    /// - Parameter dataDigestKey: a key of `metadata` whose value `finish()` sets to the data section's SHA-256.
+    /// - Parameters:
+    ///   - dataDigestKey: a key of `metadata` whose value `finish()` sets to the data section's SHA-256.
+    ///   - reservedKeys: keys of `metadata` whose 64-character values are only known at the end (e.g. a digest of
+    ///     the input computed alongside); `finish(patches:)` fills them in.
     public init(
         path: String, descriptors: [TensorDescriptor], metadata: [(key: String, value: String)],
-        dataDigestKey: String? = nil
+        dataDigestKey: String? = nil, reservedKeys: [String] = []
     ) throws {
         var names = Set<String>()
         for descriptor in descriptors where !names.insert(descriptor.name).inserted {
@@ -48,6 +52,7 @@ public final class SafetensorsWriter {
         }
         var header = Array("{".utf8)
         var digestOffset: Int?
+        var reserved: [String: Int] = [:]
         if !metadata.isEmpty {
             header += Array("\"__metadata__\":{".utf8)
             for (index, item) in metadata.enumerated() {
@@ -55,6 +60,9 @@ public final class SafetensorsWriter {
                 header += Array((SafetensorsWriter.jsonString(item.key) + ":").utf8)
                 if item.key == dataDigestKey {
                     digestOffset = header.count + 1
+                    header += Array(SafetensorsWriter.jsonString(String(repeating: "0", count: 64)).utf8)
+                } else if reservedKeys.contains(item.key) {
+                    reserved[item.key] = 8 + header.count + 1
                     header += Array(SafetensorsWriter.jsonString(String(repeating: "0", count: 64)).utf8)
                 } else {
                     header += Array(SafetensorsWriter.jsonString(item.value).utf8)
@@ -86,6 +94,7 @@ public final class SafetensorsWriter {
         self.headerLength = header.count
         self.dataSize = offset
         self.digestOffset = digestOffset.map { 8 + $0 }
+        self.reservedOffsets = reserved
         var prefix = [UInt8]()
         prefix.appendLittleEndian(UInt64(header.count))
         try writeAll(prefix + header)
@@ -111,15 +120,22 @@ public final class SafetensorsWriter {
         next += 1
     }
 
-    /// Patches the reserved digest, syncs and closes the file.
-    public func finish() throws -> Result {
+    /// Patches the data digest and the reserved values (64 printable ASCII characters each), syncs and closes.
+    public func finish(patches: [String: String] = [:]) throws -> Result {
         guard next == descriptors.count else {
             throw CheckpointError.writeFailed(reason: "\(descriptors.count - next) tensors were never written")
         }
         let digest = hasher.finalize().map { String(format: "%02x", $0) }.joined()
-        if let digestOffset {
-            let bytes = Array(digest.utf8)
-            let written = bytes.withUnsafeBytes { pwrite(descriptor, $0.baseAddress, bytes.count, off_t(digestOffset)) }
+        var writes: [(Int, String)] = digestOffset.map { [($0, digest)] } ?? []
+        for (key, offset) in reservedOffsets {
+            guard let value = patches[key], value.utf8.count == 64,
+                  value.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") })
+            else { throw CheckpointError.writeFailed(reason: "no 64-character value for reserved key '\(key)'") }
+            writes.append((offset, value))
+        }
+        for (offset, value) in writes {
+            let bytes = Array(value.utf8)
+            let written = bytes.withUnsafeBytes { pwrite(descriptor, $0.baseAddress, bytes.count, off_t(offset)) }
             guard written == bytes.count else { throw CheckpointError.writeFailed(reason: errnoText()) }
         }
         guard fsync(descriptor) == 0 else { throw CheckpointError.writeFailed(reason: errnoText()) }
