@@ -17,6 +17,8 @@ struct RNXCommand: ParsableCommand {
         subcommands: [
             ArchsCommand.self,
             SummaryCommand.self,
+            ConvertCommand.self,
+            VerifyCommand.self,
         ]
     )
 
