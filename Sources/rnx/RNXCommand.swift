@@ -19,6 +19,7 @@ struct RNXCommand: ParsableCommand {
             SummaryCommand.self,
             ConvertCommand.self,
             VerifyCommand.self,
+            InspectCommand.self,
         ]
     )
 
