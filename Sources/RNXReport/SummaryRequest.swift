@@ -1,4 +1,6 @@
 import RNXArch
+import RNXCheckpoint
+import RNXTensor
 
 /// What `rnx summary` was asked for, before it is resolved against an architecture.
 public struct SummaryRequest: Sendable, Hashable {
@@ -51,12 +53,35 @@ public struct SummaryRequest: Sendable, Hashable {
         return try render(config: base, name: name.lowercased())
     }
 
-    /// The summary of `base` adjusted by the request; `parameterBytes` replaces float32 parameter sizes.
-    public func render(config base: ResNetConfig, name: String, parameterBytes: Int? = nil) throws -> String {
+    /// The summary of `base` adjusted by the request.
+    public func render(config base: ResNetConfig, name: String) throws -> String {
         let (config, input) = try resolve(base)
         let trace = try ForwardTrace(config: config, input: input, architectureName: name)
-        let table = try SummaryTable(
-            trace: trace, style: style, depth: depth, batchLabel: batchSize, parameterBytes: parameterBytes)
+        let table = try SummaryTable(trace: trace, style: style, depth: depth, batchLabel: batchSize)
+        return table.render(format, options: textOptions, architecture: name)
+    }
+
+    /// The summary of the architecture detected in the checkpoint at `path` (any format `Checkpoint.open` reads).
+    ///
+    /// The params size counts the file's dtypes; tensors the architecture has no place for are listed below the
+    /// table (text, Markdown) or under `unfitting_tensors` and `missing_tensors` (JSON), as are the architecture's
+    /// tensors the file lacks.
+    public func render(checkpointAt path: String) throws -> String {
+        let checkpoint = try Checkpoint.open(path: path)
+        return try render(descriptors: checkpoint.descriptors)
+    }
+
+    /// The summary of the architecture detected from `descriptors`, as `render(checkpointAt:)`.
+    public func render(descriptors: [TensorDescriptor]) throws -> String {
+        let detected = try ArchitectureDetector.detect(descriptors)
+        let (config, input) = try resolve(detected)
+        let name = config.displayName
+        let trace = try ForwardTrace(config: config, input: input, architectureName: name)
+        var table = try SummaryTable(
+            trace: trace, style: style, depth: depth, batchLabel: batchSize,
+            parameterBytes: CheckpointFit.parameterBytes(descriptors, config: config))
+        table.unfittingTensors = CheckpointFit.unfitting(descriptors, config: config)
+        table.missingTensors = CheckpointFit.missing(descriptors, config: config)
         return table.render(format, options: textOptions, architecture: name)
     }
 }

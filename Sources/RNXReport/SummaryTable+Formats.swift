@@ -10,11 +10,25 @@ extension SummaryTable {
     /// The table in `format`, ending with a newline.
     public func render(_ format: Format, options: TextOptions = TextOptions(), architecture: String) -> String {
         switch format {
-        case .text: renderText(options)
+        case .text: renderText(options) + unfittingList(architecture: architecture, bullet: "  ")
         case .json: renderJSON(architecture: architecture)
         case .csv: renderCSV()
-        case .markdown: renderMarkdown(options)
+        case .markdown: renderMarkdown(options) + unfittingList(architecture: architecture, bullet: "- ")
         }
+    }
+
+    /// The tensors of a file that do not fit, one per line, after a title; empty when all fit.
+    func unfittingList(architecture: String, bullet: String) -> String {
+        var text = ""
+        if !unfittingTensors.isEmpty {
+            text += "\nTensors that do not fit the architecture (\(unfittingTensors.count)):\n"
+            for tensor in unfittingTensors { text += bullet + tensor.description + "\n" }
+        }
+        if !missingTensors.isEmpty {
+            text += "\nTensors of the architecture missing from the file (\(missingTensors.count)):\n"
+            for name in missingTensors { text += bullet + name + "\n" }
+        }
+        return text
     }
 
     private static func extent(_ value: Extent?) -> String {
@@ -57,7 +71,15 @@ extension SummaryTable {
         text += "  \"input_size_mb\": \(Self.fixed2(totals.inputMB)),\n"
         text += "  \"forward_backward_pass_size_mb\": \(Self.fixed2(totals.forwardBackwardMB)),\n"
         text += "  \"params_size_mb\": \(Self.fixed2(totals.parametersMB)),\n"
-        text += "  \"estimated_total_size_mb\": \(Self.fixed2(totals.totalMB))\n"
+        text += "  \"estimated_total_size_mb\": \(Self.fixed2(totals.totalMB)),\n"
+        let unfitting = unfittingTensors.map { tensor in
+            "    {\"name\": \(Self.jsonString(tensor.name)), \"dtype\": \"\(tensor.dtype.shortName)\", "
+                + "\"shape\": [\(tensor.shape.map(String.init).joined(separator: ", "))], \"expected_shape\": "
+                + (tensor.expectedShape.map { "[" + $0.map(String.init).joined(separator: ", ") + "]" } ?? "null") + "}"
+        }
+        text += "  \"unfitting_tensors\": [" + (unfitting.isEmpty ? "" : "\n" + unfitting.joined(separator: ",\n") + "\n  ")
+            + "],\n"
+        text += "  \"missing_tensors\": [" + missingTensors.map(Self.jsonString).joined(separator: ", ") + "]\n"
         text += "}\n"
         return text
     }

@@ -48,6 +48,11 @@ public struct SummaryTable: Sendable {
     public let totals: Totals
     /// torchinfo's width of the layer column (at least 40, grown to fit the longest name).
     public let layerColumnWidth: Int
+    /// For a summary of a file: its tensors that do not fit the architecture, listed after the table.
+    public var unfittingTensors: [UnfittingTensor] = []
+    /// For a summary of a file: the architecture's parameters and buffers the file lacks (`num_batches_tracked`,
+    /// which old files omit, is not reported).
+    public var missingTensors: [String] = []
 
     /// Builds the table of `trace` in `style`.
     ///

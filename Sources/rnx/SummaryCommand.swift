@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import RNXArch
 import RNXReport
 
 extension SummaryTable.Style: ExpressibleByArgument {}
@@ -18,10 +20,15 @@ struct SummaryCommand: ParsableCommand {
               rnx summary resnet50 --input-size 3x160x128 --depth 2 --flops
               rnx summary resnet20 --style torchsummary
               rnx summary resnet18 --format json --columns
+              rnx summary checkpoint.pth
+
+            For a file (.pth, .pth.tar, safetensors, .rnw) the architecture is detected from the tensors' names \
+            and shapes, the params size uses the file's dtypes, and tensors that do not fit the architecture \
+            are listed below the table.
             """
     )
 
-    @Argument(help: "A named architecture (see 'rnx archs'), e.g. resnet18 or resnet20-b.")
+    @Argument(help: "A named architecture (see 'rnx archs'), e.g. resnet18 or resnet20-b, or a checkpoint file.")
     var model: String
 
     @Option(help: "Whose table to print: torchinfo or torchsummary.")
@@ -61,6 +68,10 @@ struct SummaryCommand: ParsableCommand {
         request.inChannels = inChannels
         request.depth = depth
         request.textOptions = SummaryTable.TextOptions(extraColumns: columns, flops: flops)
-        print(try request.render(architecture: model), terminator: "")
+        if ResNetConfig.named(model) == nil && FileManager.default.fileExists(atPath: model) {
+            print(try onFile(model) { try request.render(checkpointAt: model) }, terminator: "")
+        } else {
+            print(try request.render(architecture: model), terminator: "")
+        }
     }
 }

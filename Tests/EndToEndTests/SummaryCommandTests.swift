@@ -89,6 +89,38 @@ struct SummaryCommandTests {
         }
     }
 
+    /// fixtures/safetensors/mismatched.safetensors is cifar-tiny with layer2.0.conv2.weight [32, 16, 3, 3], no
+    /// linear.bias and an extra key `extra.weight` (float16 [3]), as scripts/fixtures/gen_safetensors.py writes it.
+    @Test func fileListsTensorsThatDoNotFit() throws {
+        let result = try RNXProcess.run(["summary", Fixtures.path("safetensors/mismatched.safetensors")])
+        #expect(result.status == 0, "\(result)")
+        #expect(result.stdout.hasSuffix("""
+            ===================================================================================================================
+
+            Tensors that do not fit the architecture (2):
+              extra.weight f16 [3] (not in the architecture)
+              layer2.0.conv2.weight f16 [32, 16, 3, 3] (expected [32, 32, 3, 3])
+
+            Tensors of the architecture missing from the file (1):
+              linear.bias
+
+            """))
+    }
+
+    @Test func fileErrors() throws {
+        let deepStem = Fixtures.path("safetensors/deep-stem.safetensors")
+        let result = try RNXProcess.run(["summary", deepStem])
+        #expect(result.status == 65)
+        #expect(result.stderr.hasPrefix("rnx: \(deepStem): not a supported ResNet layout: "), "\(result)")
+        let readme = Fixtures.path("reference/README.md")
+        let notCheckpoint = try RNXProcess.run(["summary", readme])
+        #expect(notCheckpoint.status == 65)
+        #expect(notCheckpoint.stderr == "rnx: \(readme): not a PyTorch checkpoint or safetensors file (unrecognized format)\n")
+        let missing = try RNXProcess.run(["summary", "no-such-file.pth"])
+        #expect(missing.status == 64)
+        #expect(missing.stderr == "rnx: 'no-such-file.pth' is neither a named architecture (see rnx archs) nor a file\n")
+    }
+
     @Test func helpTeaches() throws {
         let result = try RNXProcess.run(["summary", "--help"])
         #expect(result.status == 0)
