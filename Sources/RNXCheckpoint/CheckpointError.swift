@@ -49,8 +49,6 @@ public enum CheckpointError: Error, Equatable, Sendable {
     case crcMismatch(entry: String)
     /// An entry name that could escape a directory: `..` components, a leading `/`, backslashes, empty parts.
     case unsafeEntryName(String)
-    /// Two entries with the same name.
-    case duplicateEntry(String)
     /// An entry that is not inside the archive's folder (torch archives keep every record under one folder).
     case entryOutsidePrefix(entry: String, prefix: String)
     /// A record torch always writes is missing, e.g. `data.pkl` or `data/3`.
@@ -153,7 +151,6 @@ extension CheckpointError: RNXError {
             if let entry { "corrupt zip archive: entry '\(entry)': \(reason)" } else { "corrupt zip archive: \(reason)" }
         case .crcMismatch(let entry): "corrupt zip archive: entry '\(entry)' fails its CRC-32 check"
         case .unsafeEntryName(let name): "zip entry name '\(name)' is unsafe (absolute, '..', backslash or empty part)"
-        case .duplicateEntry(let name): "zip entry '\(name)' appears twice"
         case .entryOutsidePrefix(let entry, let prefix): "zip entry '\(entry)' is outside the archive folder '\(prefix)/'"
         case .missingRecord(let name): "torch archive has no '\(name)' record"
         case .recordTooLarge(let entry, let size, let limit):

@@ -1,4 +1,5 @@
 import CLibzip
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -10,7 +11,7 @@ import RNXTensor
 ///
 /// libzip parses the directory (including zip64), checks local against central headers (`ZIP_CHECKCONS`) and
 /// verifies each entry's CRC-32 when it is read to its end, which `read(_:)` always does.
-/// Not thread-safe: one archive serves one reader at a time.
+/// libzip handles are not thread-safe, so reads are serialized by a lock.
 final class ZipArchive: @unchecked Sendable {
     /// One entry of the central directory.
     struct Entry: Sendable {
@@ -22,6 +23,7 @@ final class ZipArchive: @unchecked Sendable {
 
     let entries: [Entry]
     private let handle: OpaquePointer
+    private let lock = NSLock()
 
     /// Opens `path` and validates the names of all entries (no `..`, absolute paths, backslashes or duplicates).
     init(path: String) throws {
@@ -31,6 +33,9 @@ final class ZipArchive: @unchecked Sendable {
             switch code {
             case ZIP_ER_NOENT, ZIP_ER_OPEN: throw CheckpointError.cannotOpen(reason: reason)
             case ZIP_ER_READ, ZIP_ER_SEEK: throw CheckpointError.readFailed(reason: reason)
+            case ZIP_ER_EXISTS:
+                // libzip refuses duplicate names itself, before rnx sees the entries.
+                throw CheckpointError.corruptZip(entry: nil, reason: "two entries have the same name")
             default: throw CheckpointError.corruptZip(entry: nil, reason: reason)
             }
         }
@@ -61,7 +66,7 @@ final class ZipArchive: @unchecked Sendable {
             }
             guard seen.insert(name).inserted else {
                 zip_discard(handle)
-                throw CheckpointError.duplicateEntry(name)
+                throw CheckpointError.corruptZip(entry: nil, reason: "two entries have the same name")
             }
             entries.append(Entry(index: index, name: name, size: Int(info.size)))
         }
@@ -80,6 +85,8 @@ final class ZipArchive: @unchecked Sendable {
 
     /// Reads a whole entry, which must hold exactly its declared size, and lets libzip check its CRC.
     func read(_ entry: Entry) throws -> [UInt8] {
+        lock.lock()
+        defer { lock.unlock() }
         guard let file = zip_fopen_index(handle, entry.index, 0) else {
             throw CheckpointError.corruptZip(entry: entry.name, reason: String(cString: zip_strerror(handle)))
         }
