@@ -89,6 +89,20 @@ struct SummaryCommandTests {
         }
     }
 
+    /// A float32 checkpoint of resnet20 (torch zip, legacy, training tar) summarises exactly as torchinfo and
+    /// torchsummary summarise the model built by name.
+    @Test func checkpointOfANamedNet() throws {
+        for file in ["resnet20-cifar10.pth", "resnet20-cifar10-legacy.pth", "resnet20-training.pth.tar"] {
+            let result = try RNXProcess.run(["summary", Fixtures.path("checkpoints/" + file)])
+            #expect(result.status == 0, "\(result)")
+            #expect(result.stdout == intended(try reference("summary/resnet20.torchinfo.txt")), "\(file)")
+        }
+        let result = try RNXProcess.run([
+            "summary", Fixtures.path("checkpoints/resnet20-cifar10.pth"), "--style", "torchsummary",
+        ])
+        #expect(result.stdout == (try reference("summary/resnet20.torchsummary.txt")))
+    }
+
     /// fixtures/safetensors/mismatched.safetensors is cifar-tiny with layer2.0.conv2.weight [32, 16, 3, 3], no
     /// linear.bias and an extra key `extra.weight` (float16 [3]), as scripts/fixtures/gen_safetensors.py writes it.
     @Test func fileListsTensorsThatDoNotFit() throws {
