@@ -17,6 +17,7 @@ struct RNXCommand: ParsableCommand {
         subcommands: [
             ArchsCommand.self,
             InspectCommand.self,
+            SummaryCommand.self,
             ConvertCommand.self,
             VerifyCommand.self,
         ]

@@ -1,0 +1,16 @@
+/// A height and width: kernels, strides, receptive fields and jumps, which are square except after a global pool
+/// over a non-square map.
+public struct Extent: Hashable, Sendable, CustomStringConvertible {
+    public var height: Int
+    public var width: Int
+
+    public init(_ height: Int, _ width: Int) {
+        self.height = height
+        self.width = width
+    }
+
+    public init(square side: Int) { self.init(side, side) }
+
+    /// `7` when square, `7x5` otherwise.
+    public var description: String { height == width ? "\(height)" : "\(height)x\(width)" }
+}
