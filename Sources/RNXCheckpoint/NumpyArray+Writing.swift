@@ -1,0 +1,37 @@
+import Foundation
+import RNXTensor
+
+/// Writing `.npy` files: little-endian float32, C order, the version-1 header numpy itself writes.
+extension NumpyArray {
+    /// The bytes of a `.npy` file holding this array; the header is padded so the data starts 64-byte aligned.
+    public var npyBytes: [UInt8] {
+        let dims = shape.map(String.init)
+        let shapeText = dims.count == 1 ? "(\(dims[0]),)" : "(" + dims.joined(separator: ", ") + ")"
+        var header = "{'descr': '<f4', 'fortran_order': False, 'shape': \(shapeText), }"
+        let unpadded = 10 + header.utf8.count + 1
+        header += String(repeating: " ", count: (64 - unpadded % 64) % 64) + "\n"
+        var bytes: [UInt8] = [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59, 1, 0]
+        bytes.appendLittleEndian(UInt16(header.utf8.count))
+        bytes.append(contentsOf: header.utf8)
+        bytes.reserveCapacity(bytes.count + values.count * 4)
+        for value in values { bytes.appendLittleEndian(value.bitPattern) }
+        return bytes
+    }
+
+    /// Writes the array to `path` through a temporary file in the same directory, renamed into place.
+    public func write(toFile path: String) throws {
+        let url = URL(fileURLWithPath: path)
+        let temporary = url.deletingLastPathComponent()
+            .appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
+        do {
+            try Data(npyBytes).write(to: temporary)
+        } catch {
+            throw CheckpointError.npyCannotCreate(reason: Self.reason(error))
+        }
+        guard rename(temporary.path, url.path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            try? FileManager.default.removeItem(at: temporary)
+            throw CheckpointError.npyCannotCreate(reason: reason)
+        }
+    }
+}

@@ -1,0 +1,272 @@
+import Foundation
+import RNXTensor
+
+/// A float array read from or written to a NumPy `.npy` file, held as row-major `Float` values.
+///
+/// Reading is strict because `.npy` files are input from users: the magic, the version (1.0, 2.0 or 3.0), the header
+/// dict (exactly `descr`, `fortran_order` and `shape`), the element type (`<f4`, or `<f8` narrowed to float32), the
+/// shape's element count and the data's length are all checked. Fortran-order data is transposed to row-major.
+public struct NumpyArray: Equatable, Sendable {
+    /// The dimensions, outermost first.
+    public let shape: [Int]
+    /// The elements in row-major (C) order; exactly the product of `shape` of them.
+    public let values: [Float]
+
+    /// Creates an array, checking that `values` holds exactly the elements `shape` calls for.
+    public init(shape: [Int], values: [Float]) throws {
+        guard let count = CheckedArithmetic.product(shape) else { throw CheckpointError.npyInvalidShape(shape) }
+        guard count == values.count else {
+            throw CheckpointError.npyDataSizeMismatch(shape: shape, expected: count * 4, found: values.count * 4)
+        }
+        self.shape = shape
+        self.values = values
+    }
+
+    /// Reads the `.npy` file at `path`.
+    public init(contentsOfFile path: String) throws {
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw CheckpointError.cannotOpen(reason: Self.reason(error))
+        }
+        try self.init(npyBytes: [UInt8](data))
+    }
+
+    /// Parses the bytes of a `.npy` file.
+    public init(npyBytes bytes: [UInt8]) throws {
+        let magic: [UInt8] = [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59]  // \x93NUMPY
+        guard bytes.count >= 8, Array(bytes[0..<6]) == magic else {
+            if bytes.count < 8 && bytes.elementsEqual(magic.prefix(bytes.count)) {
+                throw CheckpointError.npyTruncatedHeader(needed: 8, found: bytes.count)
+            }
+            throw CheckpointError.npyBadMagic
+        }
+        let major = Int(bytes[6]), minor = Int(bytes[7])
+        guard (1...3).contains(major), minor == 0 else {
+            throw CheckpointError.npyUnsupportedVersion(major: major, minor: minor)
+        }
+        // Version 1 stores the header length in 2 bytes, versions 2 and 3 in 4.
+        let lengthSize = major == 1 ? 2 : 4
+        let headerStart = 8 + lengthSize
+        guard bytes.count >= headerStart else {
+            throw CheckpointError.npyTruncatedHeader(needed: headerStart, found: bytes.count)
+        }
+        var headerLength = 0
+        for index in 0..<lengthSize { headerLength |= Int(bytes[8 + index]) << (8 * index) }
+        let dataStart = headerStart + headerLength  // at most 12 + 2^32: cannot overflow
+        guard bytes.count >= dataStart else {
+            throw CheckpointError.npyTruncatedHeader(needed: dataStart, found: bytes.count)
+        }
+        let header = try NumpyHeader(bytes: bytes[headerStart..<dataStart], offset: headerStart, utf8: major == 3)
+
+        let elementSize = header.descr == "<f4" ? 4 : 8
+        guard let count = CheckedArithmetic.product(header.shape),
+              let byteCount = CheckedArithmetic.multiply(count, elementSize)
+        else { throw CheckpointError.npyInvalidShape(header.shape) }
+        guard bytes.count - dataStart == byteCount else {
+            throw CheckpointError.npyDataSizeMismatch(
+                shape: header.shape, expected: byteCount, found: bytes.count - dataStart)
+        }
+        var stored = [Float](repeating: 0, count: count)
+        bytes.withUnsafeBytes { raw in
+            let data = UnsafeRawBufferPointer(rebasing: raw[dataStart...])
+            if elementSize == 4 {
+                for index in 0..<count { stored[index] = Float(bitPattern: data.loadLE(UInt32.self, at: index)) }
+            } else {
+                for index in 0..<count {
+                    stored[index] = Float(Double(bitPattern: data.loadLE(UInt64.self, at: index)))
+                }
+            }
+        }
+        self.shape = header.shape
+        self.values = header.fortranOrder ? Self.rowMajor(fromColumnMajor: stored, shape: header.shape) : stored
+    }
+
+    /// Reorders column-major (Fortran) elements into row-major order.
+    static func rowMajor(fromColumnMajor source: [Float], shape: [Int]) -> [Float] {
+        guard shape.count > 1, !source.isEmpty else { return source }
+        var rowStrides = [Int](repeating: 1, count: shape.count)
+        for axis in stride(from: shape.count - 2, through: 0, by: -1) {
+            rowStrides[axis] = rowStrides[axis + 1] * shape[axis + 1]
+        }
+        var result = [Float](repeating: 0, count: source.count)
+        var index = [Int](repeating: 0, count: shape.count)
+        var target = 0
+        for value in source {
+            result[target] = value
+            // Column-major order runs the first axis fastest.
+            for axis in 0..<shape.count {
+                index[axis] += 1
+                target += rowStrides[axis]
+                if index[axis] < shape[axis] { break }
+                target -= rowStrides[axis] * shape[axis]
+                index[axis] = 0
+            }
+        }
+        return result
+    }
+
+    static func reason(_ error: Error) -> String {
+        if let error = error as? CocoaError, let underlying = error.userInfo[NSUnderlyingErrorKey] as? NSError,
+           let message = strerror(Int32(underlying.code)).map({ String(cString: $0) }) {
+            return message
+        }
+        return (error as NSError).localizedDescription
+    }
+}
+
+/// The dict at the start of a `.npy` file, parsed as the Python literal numpy writes and nothing more.
+struct NumpyHeader {
+    var descr: String
+    var fortranOrder: Bool
+    var shape: [Int]
+
+    private enum Value {
+        case string(String)
+        case bool(Bool)
+        case tuple([Int])
+    }
+
+    init(bytes: ArraySlice<UInt8>, offset: Int, utf8: Bool) throws {
+        var parser = Parser(bytes: Array(bytes), base: offset)
+        if !utf8, let bad = bytes.firstIndex(where: { $0 >= 0x80 }) {
+            throw CheckpointError.npyMalformedHeader(offset: bad, reason: "non-ASCII byte in a version 1/2 header")
+        }
+        var entries: [String: Value] = [:]
+        parser.skipSpace()
+        try parser.expect(UInt8(ascii: "{"))
+        while true {
+            parser.skipSpace()
+            if parser.peek == UInt8(ascii: "}") { parser.position += 1; break }
+            let keyOffset = parser.offset
+            let key = try parser.string()
+            guard entries[key] == nil else {
+                throw CheckpointError.npyMalformedHeader(offset: keyOffset, reason: "key '\(key)' appears twice")
+            }
+            parser.skipSpace()
+            try parser.expect(UInt8(ascii: ":"))
+            parser.skipSpace()
+            entries[key] = try Self.value(&parser)
+            parser.skipSpace()
+            if parser.peek == UInt8(ascii: ",") { parser.position += 1; continue }
+            try parser.expect(UInt8(ascii: "}"))
+            break
+        }
+        parser.skipSpace()
+        guard parser.atEnd else {
+            throw CheckpointError.npyMalformedHeader(offset: parser.offset, reason: "text after the header dict")
+        }
+        guard Set(entries.keys) == ["descr", "fortran_order", "shape"] else {
+            let keys = entries.keys.sorted().joined(separator: ", ")
+            throw CheckpointError.npyMalformedHeader(
+                offset: offset, reason: "keys must be exactly descr, fortran_order, shape (found \(keys))")
+        }
+        guard case .string(let descr) = entries["descr"] else {
+            throw CheckpointError.npyMalformedHeader(offset: offset, reason: "descr is not a string")
+        }
+        guard case .bool(let fortranOrder) = entries["fortran_order"] else {
+            throw CheckpointError.npyMalformedHeader(offset: offset, reason: "fortran_order is not True or False")
+        }
+        guard case .tuple(let shape) = entries["shape"] else {
+            throw CheckpointError.npyMalformedHeader(offset: offset, reason: "shape is not a tuple of integers")
+        }
+        guard descr == "<f4" || descr == "<f8" else { throw CheckpointError.npyUnsupportedDType(descr) }
+        self.descr = descr
+        self.fortranOrder = fortranOrder
+        self.shape = shape
+    }
+
+    private static func value(_ parser: inout Parser) throws -> Value {
+        switch parser.peek {
+        case UInt8(ascii: "'"), UInt8(ascii: "\""):
+            return .string(try parser.string())
+        case UInt8(ascii: "("):
+            parser.position += 1
+            var items: [Int] = []
+            while true {
+                parser.skipSpace()
+                if parser.peek == UInt8(ascii: ")") { parser.position += 1; break }
+                items.append(try parser.integer())
+                parser.skipSpace()
+                if parser.peek == UInt8(ascii: ",") { parser.position += 1; continue }
+                try parser.expect(UInt8(ascii: ")"))
+                break
+            }
+            return .tuple(items)
+        default:
+            if parser.consume("True") { return .bool(true) }
+            if parser.consume("False") { return .bool(false) }
+            throw CheckpointError.npyMalformedHeader(offset: parser.offset, reason: "expected a string, tuple or bool")
+        }
+    }
+
+    /// A cursor over the header text; `base` is the header's offset in the file, for messages.
+    private struct Parser {
+        let bytes: [UInt8]
+        let base: Int
+        var position = 0
+
+        init(bytes: [UInt8], base: Int) {
+            self.bytes = bytes
+            self.base = base
+        }
+
+        var atEnd: Bool { position >= bytes.count }
+        var peek: UInt8? { atEnd ? nil : bytes[position] }
+        var offset: Int { base + position }
+
+        mutating func skipSpace() {
+            while let byte = peek, byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D { position += 1 }
+        }
+
+        mutating func expect(_ byte: UInt8) throws {
+            guard peek == byte else {
+                let found = peek.map { "'\(String(UnicodeScalar($0)))'" } ?? "the end"
+                throw CheckpointError.npyMalformedHeader(
+                    offset: offset, reason: "expected '\(String(UnicodeScalar(byte)))', found \(found)")
+            }
+            position += 1
+        }
+
+        mutating func consume(_ word: String) -> Bool {
+            let utf8 = Array(word.utf8)
+            guard position + utf8.count <= bytes.count, Array(bytes[position..<position + utf8.count]) == utf8
+            else { return false }
+            position += utf8.count
+            return true
+        }
+
+        mutating func string() throws -> String {
+            guard let quote = peek, quote == UInt8(ascii: "'") || quote == UInt8(ascii: "\"") else {
+                throw CheckpointError.npyMalformedHeader(offset: offset, reason: "expected a quoted string")
+            }
+            let start = position + 1
+            guard let end = bytes[start...].firstIndex(of: quote) else {
+                throw CheckpointError.npyMalformedHeader(offset: offset, reason: "unterminated string")
+            }
+            guard let text = String(validating: bytes[start..<end], as: UTF8.self), !text.contains("\\") else {
+                throw CheckpointError.npyMalformedHeader(offset: offset, reason: "invalid string")
+            }
+            position = end + 1
+            return text
+        }
+
+        mutating func integer() throws -> Int {
+            let start = offset
+            var value = 0
+            var digits = 0
+            while let byte = peek, (0x30...0x39).contains(byte) {
+                guard let next = CheckedArithmetic.multiply(value, 10).flatMap({ CheckedArithmetic.add($0, Int(byte - 0x30)) })
+                else { throw CheckpointError.npyMalformedHeader(offset: start, reason: "dimension too large") }
+                value = next
+                digits += 1
+                position += 1
+            }
+            guard digits > 0 else {
+                throw CheckpointError.npyMalformedHeader(offset: start, reason: "expected a non-negative integer")
+            }
+            return value
+        }
+    }
+}
