@@ -26,12 +26,12 @@ extension NumpyArray {
         do {
             try Data(npyBytes).write(to: temporary)
         } catch {
-            throw CheckpointError.npyCannotCreate(reason: Self.reason(error))
+            throw CheckpointError.cannotCreate(reason: Self.reason(error))
         }
         guard rename(temporary.path, url.path) == 0 else {
             let reason = String(cString: strerror(errno))
             try? FileManager.default.removeItem(at: temporary)
-            throw CheckpointError.npyCannotCreate(reason: reason)
+            throw CheckpointError.cannotCreate(reason: reason)
         }
     }
 }

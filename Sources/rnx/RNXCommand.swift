@@ -16,6 +16,7 @@ struct RNXCommand: ParsableCommand {
         version: RNXVersion.current,
         subcommands: [
             ArchsCommand.self,
+            InspectCommand.self,
         ]
     )
 
