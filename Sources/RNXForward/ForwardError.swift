@@ -23,8 +23,6 @@ public enum ForwardError: Error, Equatable, Sendable {
     case inputTooLarge(shape: [Int])
     /// Thread counts, batch sizes, sizes or iteration counts must be at least 1.
     case invalidSetting(name: String, value: Int)
-    /// An architecture name rnx does not know.
-    case unknownArchitecture(String)
     /// Two logit arrays to compare have different shapes.
     case logitShapeMismatch(expected: [Int], found: [Int])
 }
@@ -32,7 +30,7 @@ public enum ForwardError: Error, Equatable, Sendable {
 extension ForwardError: RNXError {
     public var category: ErrorCategory {
         switch self {
-        case .invalidSetting, .unknownArchitecture: .usage
+        case .invalidSetting: .usage
         default: .badData
         }
     }
@@ -60,8 +58,6 @@ extension ForwardError: RNXError {
             "input of shape \(shape.shapeDescription) is too large"
         case .invalidSetting(let name, let value):
             "\(name) must be at least 1, got \(value)"
-        case .unknownArchitecture(let name):
-            "unknown architecture '\(name)' (see rnx archs)"
         case .logitShapeMismatch(let expected, let found):
             "logits of shape \(found.shapeDescription) do not match the reference's \(expected.shapeDescription)"
         }

@@ -17,6 +17,9 @@ struct RNXCommand: ParsableCommand {
         subcommands: [
             ArchsCommand.self,
             InspectCommand.self,
+            RunCommand.self,
+            ValidateCommand.self,
+            BenchCommand.self,
         ]
     )
 
