@@ -1,6 +1,14 @@
 import Foundation
 import RNXTensor
 
+#if canImport(Glibc)
+import Glibc
+private let posixWrite = Glibc.write
+#elseif canImport(Darwin)
+import Darwin
+private let posixWrite = Darwin.write
+#endif
+
 /// Writing `.npy` files: little-endian float32, C order, the version-1 header numpy itself writes.
 extension NumpyArray {
     /// The bytes of a `.npy` file holding this array; the header is padded so the data starts 64-byte aligned.
@@ -18,20 +26,32 @@ extension NumpyArray {
         return bytes
     }
 
-    /// Writes the array to `path` through a temporary file in the same directory, renamed into place.
+    /// Writes the array to `path` through a temporary file in the same directory, synced and renamed into place,
+    /// so a failed run never leaves a partial output.
     public func write(toFile path: String) throws {
         let url = URL(fileURLWithPath: path)
         let temporary = url.deletingLastPathComponent()
-            .appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
-        do {
-            try Data(npyBytes).write(to: temporary)
-        } catch {
-            throw CheckpointError.cannotCreate(reason: Self.reason(error))
+            .appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp").path
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw CheckpointError.cannotCreate(reason: String(cString: strerror(errno))) }
+        let bytes = npyBytes
+        var done = 0
+        var failure: String?
+        while done < bytes.count {
+            let written = bytes.withUnsafeBytes { posixWrite(fd, $0.baseAddress! + done, bytes.count - done) }
+            if written < 0 {
+                if errno == EINTR { continue }
+                failure = String(cString: strerror(errno))
+                break
+            }
+            done += written
         }
-        guard rename(temporary.path, url.path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            try? FileManager.default.removeItem(at: temporary)
-            throw CheckpointError.cannotCreate(reason: reason)
+        if failure == nil && fsync(fd) != 0 { failure = String(cString: strerror(errno)) }
+        close(fd)
+        if failure == nil && rename(temporary, path) != 0 { failure = String(cString: strerror(errno)) }
+        if let failure {
+            unlink(temporary)
+            throw CheckpointError.writeFailed(reason: failure)
         }
     }
 }

@@ -24,13 +24,8 @@ public struct NumpyArray: Equatable, Sendable {
 
     /// Reads the `.npy` file at `path`.
     public init(contentsOfFile path: String) throws {
-        let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
-        } catch {
-            throw CheckpointError.cannotOpen(reason: Self.reason(error))
-        }
-        try self.init(npyBytes: [UInt8](data))
+        let file = try RandomAccessFile(path: path)
+        try self.init(npyBytes: try file.read(offset: 0, count: file.size))
     }
 
     /// Parses the bytes of a `.npy` file.
@@ -105,14 +100,6 @@ public struct NumpyArray: Equatable, Sendable {
             }
         }
         return result
-    }
-
-    static func reason(_ error: Error) -> String {
-        if let error = error as? CocoaError, let underlying = error.userInfo[NSUnderlyingErrorKey] as? NSError,
-           let message = strerror(Int32(underlying.code)).map({ String(cString: $0) }) {
-            return message
-        }
-        return (error as NSError).localizedDescription
     }
 }
 

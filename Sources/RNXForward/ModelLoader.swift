@@ -16,6 +16,18 @@ public enum ModelLoader {
         public let notes: [String]
         /// Running-variance entries that are not positive and finite (names), found while loading.
         public let badRunningVariances: [String]
+
+        /// Wraps a model built in code; the architecture defaults to the configuration's name.
+        public init(
+            model: ForwardModel, path: String? = nil, architecture: String? = nil, notes: [String] = [],
+            badRunningVariances: [String] = []
+        ) {
+            self.model = model
+            self.path = path
+            self.architecture = architecture ?? model.config.displayName
+            self.notes = notes
+            self.badRunningVariances = badRunningVariances
+        }
     }
 
     /// Loads `model`: a file if one exists at that path, otherwise (when `allowName`) an architecture name, whose
@@ -39,7 +51,7 @@ public enum ModelLoader {
         var adaptations: [Adaptation] = []
         if let numClasses { adaptations.append(.numClasses(numClasses)) }
         if let inChannels { adaptations.append(.inChannels(inChannels)) }
-        let bad = try badRunningVariances(checkpoint)
+        let bad = try badRunningVariances(in: checkpoint)
         let name = source.displayName
         if adaptations.isEmpty {
             let forward = try ForwardModel(config: source, weights: checkpoint)
@@ -55,8 +67,8 @@ public enum ModelLoader {
         return value
     }
 
-    /// BatchNorm running variances that are zero, negative or not finite: folding divides by their square root.
-    static func badRunningVariances(_ source: some TensorSource) throws -> [String] {
+    /// Names of BatchNorm running variances that are zero, negative or not finite (folding divides by their root).
+    public static func badRunningVariances(in source: some TensorSource) throws -> [String] {
         var bad: [String] = []
         for (index, descriptor) in source.descriptors.enumerated()
         where descriptor.name.hasSuffix(".running_var") && descriptor.dtype.isFloatingPoint {
