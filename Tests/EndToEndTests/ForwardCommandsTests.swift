@@ -107,15 +107,38 @@ struct ForwardCommandsTests {
         #expect(result.stderr.contains("--iterations must be at least 1"), "\(result)")
     }
 
-    /// The real checkpoint the readers' generator wrote, end to end through the torch zip reader.
-    @Test(.disabled("needs the restricted unpickler from the pickle branch"))
-    func validateRealCheckpoint() throws {
+    /// The real checkpoints the readers' generator wrote, end to end through the torch readers: the zip file and
+    /// the training checkpoint (state dict under `state_dict`, `module.` prefix) against torch's logits.
+    @Test(arguments: [("resnet20-cifar10.pth", "resnet20-cifar10"), ("resnet20-training.pth.tar", "resnet20-training")])
+    func validateRealCheckpoint(file: String, logits: String) throws {
         let result = try RNXProcess.run([
-            "validate", Fixtures.path("checkpoints/resnet20-cifar10.pth"), "--input", input,
-            "--expect", Fixtures.path("forward/resnet20-cifar10.logits.npy"),
+            "validate", Fixtures.path("checkpoints/\(file)"), "--input", input,
+            "--expect", Fixtures.path("forward/\(logits).logits.npy"), "--json",
         ])
         #expect(result.status == 0, "\(result)")
-        #expect(result.stdout.contains("(resnet20)"), "\(result)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect(object["architecture"] as? String == "resnet20")
+        #expect((object["relative_error"] as? Double).map { $0 <= 1e-4 } == true, "\(result)")
+        #expect(object["top1_agreement"] as? Int == 2)
+    }
+
+    /// The legacy-format copy of the same weights gives the same logits as the zip file.
+    @Test func validateLegacyAgainstZip() throws {
+        let result = try RNXProcess.run([
+            "validate", Fixtures.path("checkpoints/resnet20-cifar10-legacy.pth"),
+            "--against", Fixtures.path("checkpoints/resnet20-cifar10.pth"),
+        ])
+        #expect(result.status == 0, "\(result)")
+        #expect(result.stdout.contains("max abs error: 0.000e+00"), "\(result)")
+    }
+
+    /// A file that is no ResNet gets convert's mapping error, naming the file.
+    @Test func runRejectsNonResNetFiles() throws {
+        let file = Fixtures.path("safetensors/mismatched.safetensors")
+        let result = try RNXProcess.run(["run", file, "--input", input, "--output", "/tmp/never.npy"])
+        #expect(result.status == 65, "\(result)")
+        #expect(result.stderr.hasPrefix("rnx: \(file): "), "\(result)")
+        #expect(result.stderr.split(separator: "\n").count == 1, "\(result)")
     }
 
     private func npyFloats(_ path: String) throws -> [Float] {
