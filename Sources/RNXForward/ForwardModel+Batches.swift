@@ -1,3 +1,5 @@
+import RNXTensor
+
 /// Running large batches in chunks, so memory stays bounded and progress can be shown.
 extension ForwardModel {
     /// Runs `[N, C, H, W]` input in chunks of at most `chunk` images and returns `[N, numClasses]` logits.
@@ -9,6 +11,9 @@ extension ForwardModel {
         guard chunk >= 1 else { throw ForwardError.invalidSetting(name: "chunk", value: chunk) }
         let (batch, channels, height, width) = (shape[0], shape[1], shape[2], shape[3])
         guard batch >= 1 else { throw ForwardError.emptyBatch }
+        guard let count = CheckedArithmetic.product(shape), count == input.count else {
+            throw ForwardError.shapeMismatch(name: "input", expected: shape, found: [input.count])
+        }
         var plans: [Int: ForwardPlan] = [:]
         var logits: [Float] = []
         logits.reserveCapacity(batch * config.numClasses)

@@ -88,6 +88,11 @@ public final class ForwardPlan {
             guard let outSize = CheckedArithmetic.product([layer.outChannels, batch, oh, ow]),
                   let colSize = CheckedArithmetic.product([layer.inChannels * layer.kernel * layer.kernel, batch, oh, ow])
             else { throw tooLarge }
+            // OpenBLAS's interface takes 32-bit dimensions.
+            let limit = Int(Int32.max)
+            guard outSize / layer.outChannels <= limit, layer.groupDepth <= limit, layer.outChannels <= limit else {
+                throw tooLarge
+            }
             sizes[output] = max(sizes[output], outSize)
             if !layer.isPointwise { colsSize = max(colsSize, colSize) }
             steps.append(.conv(ConvStep(layer: layer, input: input, output: output, inHeight: h, inWidth: w,
@@ -147,6 +152,9 @@ public final class ForwardPlan {
         }
         steps.append(.averagePool(input: current, planes: currentChannels * batch, height: h, width: w,
                                   windowHeight: windowHeight, windowWidth: windowWidth))
+        // A pass whose buffers could not be allocated is refused rather than left to fail inside malloc.
+        guard let total = CheckedArithmetic.multiply(sizes.reduce(0, +) + colsSize, 4), total <= Self.maximumBytes
+        else { throw tooLarge }
         self.steps = steps
         bufferSizes = sizes
         buffers = sizes.map { size in
@@ -165,6 +173,9 @@ public final class ForwardPlan {
         cols.deallocate()
         features.deallocate()
     }
+
+    /// The most memory a plan may hold for activations (64 GiB); larger inputs are refused with `inputTooLarge`.
+    public static let maximumBytes = 64 << 30
 
     /// Bytes held by the plan's buffers.
     public var bufferBytes: Int { (bufferSizes.reduce(0, +) + batch * model.config.featureCount) * 4 }

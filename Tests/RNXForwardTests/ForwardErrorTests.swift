@@ -67,6 +67,13 @@ struct ForwardErrorTests {
         #expect(throws: ForwardError.invalidSetting(name: "threads", value: 0)) {
             try model.run(.init(repeating: 0, count: 3 * 32 * 32), shape: [1, 3, 32, 32], threads: 0)
         }
+        // resnet20's first convolution alone would need 16 × 100000² floats = 640 GB of activations.
+        #expect(throws: ForwardError.inputTooLarge(shape: [1, 3, 100_000, 100_000])) {
+            try ForwardPlan(model: model, batch: 1, channels: 3, height: 100_000, width: 100_000)
+        }
+        #expect(throws: ForwardError.shapeMismatch(name: "input", expected: [2, 3, 32, 32], found: [3 * 32 * 32])) {
+            try model.run(.init(repeating: 0, count: 3 * 32 * 32), shape: [2, 3, 32, 32], threads: 1, chunk: 1)
+        }
         let plan = try ForwardPlan(model: model, batch: 1, channels: 3, height: 32, width: 32)
         #expect(throws: ForwardError.shapeMismatch(name: "input", expected: [1, 3, 32, 32], found: [5])) {
             try plan.run([1, 2, 3, 4, 5])

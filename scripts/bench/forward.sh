@@ -11,7 +11,7 @@ arch=${ARCH:-resnet50}
 threads=${THREADS:-2}
 iterations=${ITERATIONS:-10}
 
-field() { sed -n "s/.*\"$1\":\([0-9.e+-]*\).*/\1/p"; }
+field() { sed -n "s/.*\"$1\": *\([0-9.e+-]*\).*/\1/p"; }
 
 echo "forward: $arch, 224x224, $threads threads, $iterations timed passes after one warm-up"
 for batch in 1 8; do
