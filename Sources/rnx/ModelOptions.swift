@@ -16,11 +16,15 @@ struct ModelOptions: ParsableArguments {
         valueName: "C"))
     var inChannels: Int?
 
-    @Option(help: "Threads for OpenBLAS and rnx's own loops (default: all cores).")
-    var threads: Int = ForwardThreads.defaultCount
+    @Option(name: .customLong("threads"), help: ArgumentHelp(
+        "Threads for OpenBLAS and rnx's own loops (default: all cores).", valueName: "N"))
+    var threadOption: Int?
+
+    /// `--threads`, or every core.
+    var threads: Int { threadOption ?? ForwardThreads.defaultCount }
 
     func validate() throws {
-        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+        if let threadOption, threadOption < 1 { throw ValidationError("--threads must be at least 1") }
         if let numClasses, numClasses < 1 { throw ValidationError("--num-classes must be at least 1") }
         if let inChannels, inChannels < 1 { throw ValidationError("--in-channels must be at least 1") }
     }
