@@ -6,7 +6,6 @@ set -eu
 cd "$(dirname "$0")/../.."
 rnx=${1:-.build/release/rnx}
 py=${TORCH_PYTHON:-.venv-torch/bin/python}
-[ -x "$py" ] || py=/work/main/.venv-torch/bin/python
 arch=${ARCH:-resnet50}
 threads=${THREADS:-2}
 iterations=${ITERATIONS:-10}
