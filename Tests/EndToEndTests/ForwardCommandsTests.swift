@@ -64,6 +64,16 @@ struct ForwardCommandsTests {
         #expect(maxError / maxReference <= 1e-4, "\(ours) vs \(torch)")
     }
 
+    /// `--in-channels 1` sums conv1 over its input channels as convert does; torch did the same to the file.
+    @Test func validateWithOneInputChannel() throws {
+        let result = try RNXProcess.run([
+            "validate", tiny, "--in-channels", "1", "--input", Fixtures.path("forward/input-cifar-gray.npy"),
+            "--expect", Fixtures.path("forward/cifar-tiny-gray.logits.npy"),
+        ])
+        #expect(result.status == 0, "\(result)")
+        #expect(result.stdout.contains("input: 2x1x32x32"), "\(result)")
+    }
+
     @Test func runRejectsWrongChannelCount() throws {
         let directory = try Fixtures.temporaryDirectory()
         let gray = directory.appendingPathComponent("gray.npy").path
