@@ -30,4 +30,19 @@ struct ReferenceLogitsTests {
             #expect(comparison.top1Matches == 2, "\(arch) threads \(threads): \(comparison)")
         }
     }
+
+    /// An odd, non-square input exercises padding and stride edges, adaptive pooling over 2×2 (ImageNet) and the
+    /// CIFAR net's avg_pool2d over the top 10×10 of a 12×10 map.
+    @Test(arguments: ["resnet18", "resnet20-b"])
+    func matchesTorchvisionOnOddSizes(arch: String) throws {
+        let config = try #require(ResNetConfig.named(arch))
+        let model = try ForwardModel(config: config, weights: SyntheticWeights(config: config))
+        let x = try NumpyArray(contentsOfFile: Fixtures.path("forward/input-odd.npy"))
+        #expect(x.shape == [1, 3, 45, 37])
+        let expected = try NumpyArray(contentsOfFile: Fixtures.path("forward/\(arch)-odd.logits.npy"))
+        let logits = try model.run(x.values, shape: x.shape, threads: 2)
+        let comparison = try LogitComparison(
+            logits: logits, reference: expected.values, shape: [1, config.numClasses], referenceShape: expected.shape)
+        #expect(comparison.passes(relativeTolerance: 1e-4), "\(arch): \(comparison)")
+    }
 }
