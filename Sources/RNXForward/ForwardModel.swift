@@ -55,14 +55,4 @@ public final class ForwardModel: Sendable {
                                    width: shape[3], threads: threads)
         return try plan.run(input)
     }
-
-    /// Every convolution in execution order, for reports.
-    var convolutions: [ConvLayer] {
-        var result = [stem]
-        for block in blocks {
-            result.append(contentsOf: block.convs)
-            if case .projection(let conv) = block.shortcut { result.append(conv) }
-        }
-        return result
-    }
 }

@@ -119,15 +119,19 @@ public final class ForwardPlan {
         for block in model.blocks {
             let free = [1, 2, 3, 4].filter { $0 != current }
             var residual = ResidualSource.buffer(current)
+            // Every shortcut lands on the main path's output size: a 1×1 stride-s convolution without padding, a
+            // 3×3 stride-s one with padding 1 and `x[::s]` all give floor((h − 1) / s) + 1 rows.
+            var shortcutSize = (h, w)
             switch block.shortcut {
             case .identity:
                 break
             case .projection(let conv):
-                _ = try convStep(conv, from: current, to: free[2], h: h, w: w, residual: .none, relu: false)
+                shortcutSize = try convStep(conv, from: current, to: free[2], h: h, w: w, residual: .none, relu: false)
                 residual = .buffer(free[2])
             case .zeroPad(let stride, let padBefore, _):
                 residual = .zeroPad(buffer: current, channels: currentChannels, height: h, width: w, stride: stride,
                                     padBefore: padBefore)
+                shortcutSize = ((h - 1) / stride + 1, (w - 1) / stride + 1)
             }
             // Basic: x → a → b (+ shortcut). Bottleneck: x → a → b → a (+ shortcut).
             var source = current
@@ -139,6 +143,7 @@ public final class ForwardPlan {
                                         residual: last ? residual : .none, relu: true)
                 source = target
             }
+            precondition(shortcutSize == (bh, bw), "residual shapes of a ResNet block always agree")
             (h, w, current) = (bh, bw, source)
             currentChannels = block.convs.last?.outChannels ?? currentChannels
         }
@@ -294,19 +299,18 @@ public final class ForwardPlan {
     }
 
     private static func accepts(_ model: ForwardModel, size: Int) -> Bool {
-        var s = size
-        for conv in model.convolutions where !isProjection(conv, in: model) {
-            guard let next = conv.outputSize(s) else { return false }
-            s = next
-            if conv.name == model.stem.name, let pool = model.maxPool {
-                guard s + 2 * pool.padding >= pool.kernel else { return false }
-                s = (s + 2 * pool.padding - pool.kernel) / pool.stride + 1
+        guard var side = model.stem.outputSize(size) else { return false }
+        if let pool = model.maxPool {
+            guard side + 2 * pool.padding >= pool.kernel else { return false }
+            side = (side + 2 * pool.padding - pool.kernel) / pool.stride + 1
+        }
+        // Projection shortcuts have the same stride as their block's strided convolution, so the main path decides.
+        for block in model.blocks {
+            for conv in block.convs {
+                guard let next = conv.outputSize(side) else { return false }
+                side = next
             }
         }
-        return s >= 1
-    }
-
-    private static func isProjection(_ conv: ConvLayer, in model: ForwardModel) -> Bool {
-        conv.name.hasSuffix(".0") && (conv.name.contains(".downsample.") || conv.name.contains(".shortcut."))
+        return side >= 1
     }
 }
