@@ -6,7 +6,7 @@
 //        \________________________   ___________________/        |
 //                                 RNXCheckpoint (zip/legacy/safetensors readers, .rnw writer)
 //   RNXArch (ResNet configurations, module tree, mapping, adaptations) <- RNXTensor
-//   RNXForward (inference with OpenBLAS) <- RNXArch
+//   RNXForward (inference with OpenBLAS) <- RNXArch, RNXCheckpoint (.npy files, opening models)
 //   RNXConvert (convert and verify pipelines) <- RNXCheckpoint, RNXArch
 //   RNXReport (inspect, summary and verify tables) <- RNXCheckpoint, RNXArch
 //   rnx (the command line: parses options and calls the library)
@@ -38,7 +38,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
         .target(name: "RNXArch", dependencies: ["RNXTensor"]),
-        .target(name: "RNXForward", dependencies: ["RNXTensor", "RNXArch", "COpenBLAS"]),
+        .target(name: "RNXForward", dependencies: ["RNXTensor", "RNXArch", "RNXCheckpoint", "COpenBLAS"]),
         .target(
             name: "RNXConvert",
             dependencies: [

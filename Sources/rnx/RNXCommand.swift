@@ -20,6 +20,9 @@ struct RNXCommand: ParsableCommand {
             SummaryCommand.self,
             ConvertCommand.self,
             VerifyCommand.self,
+            RunCommand.self,
+            ValidateCommand.self,
+            BenchCommand.self,
         ]
     )
 

@@ -1,0 +1,316 @@
+import COpenBLAS
+import RNXArch
+import RNXTensor
+
+/// The forward pass of a model for one input shape, with every buffer allocated once.
+///
+/// Making a plan checks the shape (channels, minimum size) and sizes the buffers: the input in channel-major layout,
+/// four activation buffers that the blocks rotate through, one im2col buffer for the largest unfolding and the
+/// pooled features. Running it allocates nothing but the returned logits, so a plan can run many batches of the
+/// same shape. A plan is not thread-safe: run one pass at a time (each pass is itself multi-threaded).
+public final class ForwardPlan {
+    public let model: ForwardModel
+    public let batch: Int
+    public let channels: Int
+    public let height: Int
+    public let width: Int
+    /// Threads for OpenBLAS and for rnx's own loops.
+    public let threads: Int
+
+    private enum BufferID {
+        static let input = 0
+    }
+
+    private enum ResidualSource {
+        case none
+        case buffer(Int)
+        case zeroPad(buffer: Int, channels: Int, height: Int, width: Int, stride: Int, padBefore: Int)
+    }
+
+    private struct ConvStep {
+        let layer: ConvLayer
+        let input: Int
+        let output: Int
+        let inHeight: Int
+        let inWidth: Int
+        let outHeight: Int
+        let outWidth: Int
+        let residual: ResidualSource
+        let relu: Bool
+    }
+
+    private enum Step {
+        case conv(ConvStep)
+        case maxPool(input: Int, output: Int, planes: Int, height: Int, width: Int, kernel: Int, stride: Int,
+                     padding: Int, outHeight: Int, outWidth: Int)
+        case averagePool(input: Int, planes: Int, height: Int, width: Int, windowHeight: Int, windowWidth: Int)
+    }
+
+    private var steps: [Step] = []
+    private let buffers: [UnsafeMutablePointer<Float>]
+    private let bufferSizes: [Int]
+    private let cols: UnsafeMutablePointer<Float>
+    private let features: UnsafeMutablePointer<Float>
+
+    /// Plans a pass over `[batch, channels, height, width]` inputs.
+    public init(
+        model: ForwardModel, batch: Int, channels: Int, height: Int, width: Int,
+        threads: Int = ForwardThreads.defaultCount
+    ) throws {
+        guard threads >= 1 else { throw ForwardError.invalidSetting(name: "threads", value: threads) }
+        guard batch >= 1 else { throw ForwardError.emptyBatch }
+        let shape = [batch, channels, height, width]
+        guard channels == model.config.inChannels else {
+            throw ForwardError.wrongChannelCount(expected: model.config.inChannels, found: channels)
+        }
+        guard height >= 1, width >= 1 else {
+            throw ForwardError.imageTooSmall(height: height, width: width, minimum: Self.minimumSize(model))
+        }
+        self.model = model
+        self.batch = batch
+        self.channels = channels
+        self.height = height
+        self.width = width
+        self.threads = threads
+
+        var steps: [Step] = []
+        var sizes = [0, 0, 0, 0, 0]
+        var colsSize = 0
+        let tooLarge = ForwardError.inputTooLarge(shape: shape)
+        guard let inputSize = CheckedArithmetic.product(shape) else { throw tooLarge }
+        sizes[BufferID.input] = inputSize
+
+        func convStep(_ layer: ConvLayer, from input: Int, to output: Int, h: Int, w: Int,
+                      residual: ResidualSource, relu: Bool) throws -> (Int, Int) {
+            guard let oh = layer.outputSize(h), let ow = layer.outputSize(w) else {
+                throw ForwardError.imageTooSmall(height: height, width: width, minimum: Self.minimumSize(model))
+            }
+            guard let outSize = CheckedArithmetic.product([layer.outChannels, batch, oh, ow]),
+                  let colSize = CheckedArithmetic.product([layer.inChannels * layer.kernel * layer.kernel, batch, oh, ow])
+            else { throw tooLarge }
+            // OpenBLAS's interface takes 32-bit dimensions.
+            let limit = Int(Int32.max)
+            guard outSize / layer.outChannels <= limit, layer.groupDepth <= limit, layer.outChannels <= limit else {
+                throw tooLarge
+            }
+            sizes[output] = max(sizes[output], outSize)
+            if !layer.isPointwise { colsSize = max(colsSize, colSize) }
+            steps.append(.conv(ConvStep(layer: layer, input: input, output: output, inHeight: h, inWidth: w,
+                                        outHeight: oh, outWidth: ow, residual: residual, relu: relu)))
+            return (oh, ow)
+        }
+
+        var (h, w) = try convStep(model.stem, from: BufferID.input, to: 1, h: height, w: width, residual: .none,
+                                  relu: true)
+        var current = 1
+        var currentChannels = model.stem.outChannels
+        if let pool = model.maxPool {
+            let oh = (h + 2 * pool.padding - pool.kernel) / pool.stride + 1
+            let ow = (w + 2 * pool.padding - pool.kernel) / pool.stride + 1
+            guard h + 2 * pool.padding >= pool.kernel, w + 2 * pool.padding >= pool.kernel, oh >= 1, ow >= 1 else {
+                throw ForwardError.imageTooSmall(height: height, width: width, minimum: Self.minimumSize(model))
+            }
+            steps.append(.maxPool(input: 1, output: 2, planes: currentChannels * batch, height: h, width: w,
+                                  kernel: pool.kernel, stride: pool.stride, padding: pool.padding,
+                                  outHeight: oh, outWidth: ow))
+            sizes[2] = max(sizes[2], currentChannels * batch * oh * ow)
+            (h, w, current) = (oh, ow, 2)
+        }
+        for block in model.blocks {
+            let free = [1, 2, 3, 4].filter { $0 != current }
+            var residual = ResidualSource.buffer(current)
+            // Every shortcut lands on the main path's output size: a 1×1 stride-s convolution without padding, a
+            // 3×3 stride-s one with padding 1 and `x[::s]` all give floor((h − 1) / s) + 1 rows.
+            var shortcutSize = (h, w)
+            switch block.shortcut {
+            case .identity:
+                break
+            case .projection(let conv):
+                shortcutSize = try convStep(conv, from: current, to: free[2], h: h, w: w, residual: .none, relu: false)
+                residual = .buffer(free[2])
+            case .zeroPad(let stride, let padBefore, _):
+                residual = .zeroPad(buffer: current, channels: currentChannels, height: h, width: w, stride: stride,
+                                    padBefore: padBefore)
+                shortcutSize = ((h - 1) / stride + 1, (w - 1) / stride + 1)
+            }
+            // Basic: x → a → b (+ shortcut). Bottleneck: x → a → b → a (+ shortcut).
+            var source = current
+            var (bh, bw) = (h, w)
+            for (index, conv) in block.convs.enumerated() {
+                let last = index == block.convs.count - 1
+                let target = free[index % 2]
+                (bh, bw) = try convStep(conv, from: source, to: target, h: bh, w: bw,
+                                        residual: last ? residual : .none, relu: true)
+                source = target
+            }
+            precondition(shortcutSize == (bh, bw), "residual shapes of a ResNet block always agree")
+            (h, w, current) = (bh, bw, source)
+            currentChannels = block.convs.last?.outChannels ?? currentChannels
+        }
+        var windowHeight = h, windowWidth = w
+        if model.config.family == .cifar {
+            // F.avg_pool2d(out, out.size(3)): a w×w window with stride w, which gives one output row only when
+            // w <= h < 2w; it averages the top w rows.
+            guard w <= h && h < 2 * w else { throw ForwardError.unsupportedAspectRatio(height: height, width: width) }
+            windowHeight = w
+            windowWidth = w
+        }
+        steps.append(.averagePool(input: current, planes: currentChannels * batch, height: h, width: w,
+                                  windowHeight: windowHeight, windowWidth: windowWidth))
+        // A pass whose buffers could not be allocated is refused rather than left to fail inside malloc.
+        guard let total = CheckedArithmetic.multiply(sizes.reduce(0, +) + colsSize, 4), total <= Self.maximumBytes
+        else { throw tooLarge }
+        self.steps = steps
+        bufferSizes = sizes
+        buffers = sizes.map { size in
+            let buffer = UnsafeMutablePointer<Float>.allocate(capacity: max(size, 1))
+            buffer.initialize(repeating: 0, count: max(size, 1))
+            return buffer
+        }
+        cols = .allocate(capacity: max(colsSize, 1))
+        cols.initialize(repeating: 0, count: max(colsSize, 1))
+        features = .allocate(capacity: max(currentChannels * batch, 1))
+        features.initialize(repeating: 0, count: max(currentChannels * batch, 1))
+    }
+
+    deinit {
+        for buffer in buffers { buffer.deallocate() }
+        cols.deallocate()
+        features.deallocate()
+    }
+
+    /// The most memory a plan may hold for activations (64 GiB); larger inputs are refused with `inputTooLarge`.
+    public static let maximumBytes = 64 << 30
+
+    /// Bytes held by the plan's buffers.
+    public var bufferBytes: Int { (bufferSizes.reduce(0, +) + batch * model.config.featureCount) * 4 }
+
+    /// Runs the pass on `input` (`[N, C, H, W]` row-major, exactly `N·C·H·W` values) and returns the
+    /// `[N, numClasses]` logits. `observe` sees each convolution's output after its bias, residual and ReLU,
+    /// named by the convolution's `state_dict()` prefix.
+    public func run(
+        _ input: [Float], observe: ((_ layer: String, _ output: UnsafeBufferPointer<Float>) -> Void)? = nil
+    ) throws -> [Float] {
+        let shape = [batch, channels, height, width]
+        guard input.count == bufferSizes[BufferID.input] else {
+            throw ForwardError.shapeMismatch(name: "input", expected: shape, found: [input.count])
+        }
+        ForwardThreads.configureBLAS(threads)
+        let plane = height * width
+        input.withUnsafeBufferPointer { source in
+            let target = buffers[BufferID.input]
+            // NCHW → C(NHW), so one GEMM covers the batch.
+            for image in 0..<batch {
+                for channel in 0..<channels {
+                    (target + (channel * batch + image) * plane)
+                        .update(from: source.baseAddress! + (image * channels + channel) * plane, count: plane)
+                }
+            }
+        }
+        for step in steps {
+            switch step {
+            case .conv(let conv):
+                convolve(conv)
+                if let observe {
+                    let count = conv.layer.outChannels * batch * conv.outHeight * conv.outWidth
+                    observe(conv.layer.name, UnsafeBufferPointer(start: buffers[conv.output], count: count))
+                }
+            case .maxPool(let input, let output, let planes, let h, let w, let kernel, let stride, let padding,
+                          let oh, let ow):
+                Kernels.maxPool(input: buffers[input], planes: planes, height: h, width: w, kernel: kernel,
+                                stride: stride, padding: padding, outHeight: oh, outWidth: ow,
+                                output: buffers[output], threads: threads)
+            case .averagePool(let input, let planes, let h, let w, let windowHeight, let windowWidth):
+                Kernels.averagePool(input: buffers[input], planes: planes, height: h, width: w,
+                                    windowHeight: windowHeight, windowWidth: windowWidth, output: features)
+            }
+        }
+        return classify()
+    }
+
+    private func convolve(_ step: ConvStep) {
+        let layer = step.layer
+        let input = buffers[step.input]
+        let output = buffers[step.output]
+        let pixels = batch * step.outHeight * step.outWidth
+        let source: UnsafePointer<Float>
+        if layer.isPointwise {
+            source = UnsafePointer(input)
+        } else if layer.kernel == 1 && layer.padding == 0 {
+            Kernels.subsample(input: input, planes: layer.inChannels * batch, height: step.inHeight,
+                              width: step.inWidth, stride: layer.stride, outHeight: step.outHeight,
+                              outWidth: step.outWidth, output: cols, threads: threads)
+            source = UnsafePointer(cols)
+        } else {
+            Kernels.im2col(input: input, channels: layer.inChannels, batch: batch, height: step.inHeight,
+                           width: step.inWidth, kernel: layer.kernel, stride: layer.stride, padding: layer.padding,
+                           outHeight: step.outHeight, outWidth: step.outWidth, cols: cols, threads: threads)
+            source = UnsafePointer(cols)
+        }
+        let rows = layer.outChannels / layer.groups
+        let depth = layer.groupDepth
+        layer.weights.withUnsafeBufferPointer { weights in
+            for group in 0..<layer.groups {
+                cblas_sgemm(
+                    CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(rows), Int32(pixels), Int32(depth), 1,
+                    weights.baseAddress! + group * rows * depth, Int32(depth),
+                    source + group * depth * pixels, Int32(pixels), 0,
+                    output + group * rows * pixels, Int32(pixels))
+            }
+        }
+        let residual: Kernels.Residual
+        switch step.residual {
+        case .none: residual = .none
+        case .buffer(let id): residual = .tensor(buffers[id])
+        case .zeroPad(let id, let channels, let h, let w, let stride, let padBefore):
+            residual = .zeroPad(source: buffers[id], channels: channels, height: h, width: w, stride: stride,
+                                padBefore: padBefore)
+        }
+        layer.bias.withUnsafeBufferPointer { bias in
+            Kernels.epilogue(output, channels: layer.outChannels, batch: batch, outHeight: step.outHeight,
+                             outWidth: step.outWidth, bias: bias.baseAddress!, residual: residual, relu: step.relu,
+                             threads: threads)
+        }
+    }
+
+    /// `logits[N][classes] = featuresᵀ · Wᵀ + b`, with the features stored `[C][N]`.
+    private func classify() -> [Float] {
+        let classes = model.config.numClasses
+        let featureCount = model.config.featureCount
+        var logits = [Float](repeating: 0, count: batch * classes)
+        logits.withUnsafeMutableBufferPointer { out in
+            model.classifierWeights.withUnsafeBufferPointer { weights in
+                cblas_sgemm(
+                    CblasRowMajor, CblasTrans, CblasTrans, Int32(batch), Int32(classes), Int32(featureCount), 1,
+                    features, Int32(batch), weights.baseAddress!, Int32(featureCount), 0,
+                    out.baseAddress!, Int32(classes))
+            }
+            for image in 0..<batch {
+                for label in 0..<classes { out[image * classes + label] += model.classifierBias[label] }
+            }
+        }
+        return logits
+    }
+
+    /// The smallest square input the model accepts.
+    static func minimumSize(_ model: ForwardModel) -> Int {
+        for size in 1...4096 where accepts(model, size: size) { return size }
+        return 4096
+    }
+
+    private static func accepts(_ model: ForwardModel, size: Int) -> Bool {
+        guard var side = model.stem.outputSize(size) else { return false }
+        if let pool = model.maxPool {
+            guard side + 2 * pool.padding >= pool.kernel else { return false }
+            side = (side + 2 * pool.padding - pool.kernel) / pool.stride + 1
+        }
+        // Projection shortcuts have the same stride as their block's strided convolution, so the main path decides.
+        for block in model.blocks {
+            for conv in block.convs {
+                guard let next = conv.outputSize(side) else { return false }
+                side = next
+            }
+        }
+        return side >= 1
+    }
+}

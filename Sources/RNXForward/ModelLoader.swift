@@ -1,0 +1,81 @@
+import Foundation
+import RNXArch
+import RNXCheckpoint
+import RNXTensor
+
+/// Opens what the command line calls MODEL: a checkpoint or `.rnw` file, or an architecture name.
+public enum ModelLoader {
+    /// How MODEL was resolved, for reports.
+    public struct Loaded: Sendable {
+        public let model: ForwardModel
+        /// The file's path, or nil for an architecture name with synthetic weights.
+        public let path: String?
+        /// The architecture's name (`resnet50`) or its description for a custom configuration.
+        public let architecture: String
+        /// The adaptations applied on the fly, one line each.
+        public let notes: [String]
+        /// Running-variance entries that are not positive and finite (names), found while loading.
+        public let badRunningVariances: [String]
+
+        /// Wraps a model built in code; the architecture defaults to the configuration's name.
+        public init(
+            model: ForwardModel, path: String? = nil, architecture: String? = nil, notes: [String] = [],
+            badRunningVariances: [String] = []
+        ) {
+            self.model = model
+            self.path = path
+            self.architecture = architecture ?? model.config.displayName
+            self.notes = notes
+            self.badRunningVariances = badRunningVariances
+        }
+    }
+
+    /// Loads `model`: a file if one exists at that path, otherwise (when `allowName`) an architecture name, whose
+    /// weights are `SyntheticWeights`.
+    ///
+    /// A file is mapped like `rnx convert` maps it: `arch` insists on an architecture (otherwise it is detected),
+    /// and `numClasses` / `inChannels` adapt the classifier and stem the same way, in memory.
+    public static func load(
+        _ model: String, arch: String? = nil, numClasses: Int? = nil, inChannels: Int? = nil, allowName: Bool = false
+    ) throws -> Loaded {
+        if allowName && !FileManager.default.fileExists(atPath: model) {
+            guard var config = ResNetConfig.named(model) else { throw ArchError.unknownArchitecture(model) }
+            if let numClasses { config.numClasses = try positive("num-classes", numClasses) }
+            if let inChannels { config.inChannels = try positive("in-channels", inChannels) }
+            let forward = try ForwardModel(config: config, weights: SyntheticWeights(config: config))
+            return Loaded(model: forward, path: nil, architecture: model.lowercased(), notes: ["synthetic weights"],
+                          badRunningVariances: [])
+        }
+        let checkpoint = try Checkpoint.open(path: model)
+        let source = try WeightMapping.resolve(checkpoint.descriptors, arch: arch)
+        var adaptations: [Adaptation] = []
+        if let numClasses { adaptations.append(.numClasses(numClasses)) }
+        if let inChannels { adaptations.append(.inChannels(inChannels)) }
+        let bad = try badRunningVariances(in: checkpoint)
+        let name = source.displayName
+        if adaptations.isEmpty {
+            let forward = try ForwardModel(config: source, weights: checkpoint)
+            return Loaded(model: forward, path: model, architecture: name, notes: [], badRunningVariances: bad)
+        }
+        let plan = try AdaptationPlan(source: source, descriptors: checkpoint.descriptors, adaptations: adaptations)
+        let forward = try ForwardModel(config: plan.target, weights: AdaptedSource(base: checkpoint, plan: plan))
+        return Loaded(model: forward, path: model, architecture: name, notes: plan.notes, badRunningVariances: bad)
+    }
+
+    private static func positive(_ name: String, _ value: Int) throws -> Int {
+        guard value >= 1 else { throw ForwardError.invalidSetting(name: name, value: value) }
+        return value
+    }
+
+    /// Names of BatchNorm running variances that are zero, negative or not finite (folding divides by their root).
+    public static func badRunningVariances(in source: some TensorSource) throws -> [String] {
+        var bad: [String] = []
+        for (index, descriptor) in source.descriptors.enumerated()
+        where descriptor.name.hasSuffix(".running_var") && descriptor.dtype.isFloatingPoint {
+            if try source.loadTensor(at: index).floats().contains(where: { !($0 > 0) || !$0.isFinite }) {
+                bad.append(descriptor.name)
+            }
+        }
+        return bad
+    }
+}

@@ -1,0 +1,92 @@
+import RNXArch
+import RNXCheckpoint
+
+/// What `rnx validate` checks, and its report.
+public struct Validation: Sendable {
+    /// What the logits were compared with.
+    public enum Mode: Sendable, Equatable {
+        /// PyTorch-made logits from `--expect`.
+        case expected(path: String)
+        /// Another file of the same model (`--against`).
+        case against(path: String)
+        /// No reference: finite outputs, positive running variances, no dead layers.
+        case selfCheck
+    }
+
+    public let model: String
+    public let architecture: String
+    public let mode: Mode
+    public let inputShape: [Int]
+    public let relativeTolerance: Double
+    /// Present when there was a reference.
+    public let comparison: LogitComparison?
+    /// Whether every output logit is finite.
+    public let finiteOutputs: Bool
+    /// Running-variance tensors that are not positive (self-check).
+    public let badRunningVariances: [String]
+    /// Convolutions whose output (after bias, residual and ReLU) is all zero for the whole input (self-check).
+    public let deadLayers: [String]
+
+    /// Whether the model passes.
+    public var passed: Bool {
+        guard finiteOutputs else { return false }
+        if let comparison { return comparison.passes(relativeTolerance: relativeTolerance) }
+        return badRunningVariances.isEmpty && deadLayers.isEmpty
+    }
+
+    /// Runs `loaded` on `input` and compares with `expected` logits.
+    public static func compare(
+        _ loaded: ModelLoader.Loaded, modelPath: String, input: NumpyArray, expected: NumpyArray, expectedPath: String,
+        relativeTolerance: Double, threads: Int
+    ) throws -> Validation {
+        let logits = try loaded.model.run(input.values, shape: input.shape, threads: threads)
+        let comparison = try LogitComparison(
+            logits: logits, reference: expected.values, shape: [input.shape[0], loaded.model.config.numClasses],
+            referenceShape: expected.shape)
+        return Validation(
+            model: modelPath, architecture: loaded.architecture, mode: .expected(path: expectedPath),
+            inputShape: input.shape, relativeTolerance: relativeTolerance, comparison: comparison,
+            finiteOutputs: logits.allSatisfy(\.isFinite), badRunningVariances: [], deadLayers: [])
+    }
+
+    /// Runs `loaded` and `reference` (another file of the same model) on `input` and compares them.
+    public static func compare(
+        _ loaded: ModelLoader.Loaded, modelPath: String, against reference: ModelLoader.Loaded, referencePath: String,
+        input: NumpyArray?, relativeTolerance: Double, threads: Int
+    ) throws -> Validation {
+        let (values, shape) = input.map { ($0.values, $0.shape) } ?? fixedInput(for: loaded.model)
+        let logits = try loaded.model.run(values, shape: shape, threads: threads)
+        let expected = try reference.model.run(values, shape: shape, threads: threads)
+        let comparison = try LogitComparison(
+            logits: logits, reference: expected, shape: [shape[0], loaded.model.config.numClasses],
+            referenceShape: [shape[0], reference.model.config.numClasses])
+        return Validation(
+            model: modelPath, architecture: loaded.architecture, mode: .against(path: referencePath),
+            inputShape: shape, relativeTolerance: relativeTolerance, comparison: comparison,
+            finiteOutputs: logits.allSatisfy(\.isFinite), badRunningVariances: [], deadLayers: [])
+    }
+
+    /// Runs `loaded` on `input` (or the fixed input) and checks what can be checked without a reference.
+    public static func selfCheck(
+        _ loaded: ModelLoader.Loaded, modelPath: String, input: NumpyArray?, threads: Int
+    ) throws -> Validation {
+        let (values, shape) = input.map { ($0.values, $0.shape) } ?? fixedInput(for: loaded.model)
+        let plan = try ForwardPlan(model: loaded.model, batch: shape[0], channels: shape[1], height: shape[2],
+                                   width: shape[3], threads: threads)
+        var dead: [String] = []
+        let logits = try plan.run(values) { layer, output in
+            if !output.contains(where: { $0 != 0 }) { dead.append(layer) }
+        }
+        return Validation(
+            model: modelPath, architecture: loaded.architecture, mode: .selfCheck, inputShape: shape,
+            relativeTolerance: 0, comparison: nil, finiteOutputs: logits.allSatisfy(\.isFinite),
+            badRunningVariances: loaded.badRunningVariances, deadLayers: dead)
+    }
+
+    /// Two images of the fixed input at the model's default size.
+    static func fixedInput(for model: ForwardModel) -> ([Float], [Int]) {
+        let size = FixedInput.defaultSize(for: model)
+        let shape = [2, model.config.inChannels, size, size]
+        return (FixedInput.values(count: shape.reduce(1, *)), shape)
+    }
+}

@@ -1,0 +1,48 @@
+import RNXArch
+import RNXCheckpoint
+import RNXForward
+import RNXTestSupport
+import Testing
+
+/// The forward pass against torchvision's logits for the same synthetic weights.
+///
+/// `scripts/fixtures/gen_forward_refs.py` filled each torchvision model (and the shared CIFAR definition) with the
+/// formula of `scripts/fixtures/synthetic_weights.py`, ran it in eval mode and saved the inputs and logits.
+/// `SyntheticWeights` recomputes the same weights here, so only inputs and logits are committed.
+struct ReferenceLogitsTests {
+    static let families: [(arch: String, input: String)] = [
+        ("resnet18", "imagenet"), ("resnet50", "imagenet"), ("resnext50_32x4d", "imagenet"),
+        ("wide_resnet50_2", "imagenet"), ("resnet20", "cifar"), ("resnet20-b", "cifar"),
+    ]
+
+    @Test(arguments: families)
+    func matchesTorchvision(arch: String, input: String) throws {
+        let config = try #require(ResNetConfig.named(arch))
+        let model = try ForwardModel(config: config, weights: SyntheticWeights(config: config))
+        let x = try NumpyArray(contentsOfFile: Fixtures.path("forward/input-\(input).npy"))
+        let expected = try NumpyArray(contentsOfFile: Fixtures.path("forward/\(arch).logits.npy"))
+        for threads in [1, 2] {
+            let logits = try model.run(x.values, shape: x.shape, threads: threads)
+            let comparison = try LogitComparison(
+                logits: logits, reference: expected.values, shape: [x.shape[0], config.numClasses],
+                referenceShape: expected.shape)
+            #expect(comparison.relativeError <= 1e-4, "\(arch) threads \(threads): \(comparison)")
+            #expect(comparison.top1Matches == 2, "\(arch) threads \(threads): \(comparison)")
+        }
+    }
+
+    /// An odd, non-square input exercises padding and stride edges, adaptive pooling over 2×2 (ImageNet) and the
+    /// CIFAR net's avg_pool2d over the top 10×10 of a 12×10 map.
+    @Test(arguments: ["resnet18", "resnet20-b"])
+    func matchesTorchvisionOnOddSizes(arch: String) throws {
+        let config = try #require(ResNetConfig.named(arch))
+        let model = try ForwardModel(config: config, weights: SyntheticWeights(config: config))
+        let x = try NumpyArray(contentsOfFile: Fixtures.path("forward/input-odd.npy"))
+        #expect(x.shape == [1, 3, 45, 37])
+        let expected = try NumpyArray(contentsOfFile: Fixtures.path("forward/\(arch)-odd.logits.npy"))
+        let logits = try model.run(x.values, shape: x.shape, threads: 2)
+        let comparison = try LogitComparison(
+            logits: logits, reference: expected.values, shape: [1, config.numClasses], referenceShape: expected.shape)
+        #expect(comparison.passes(relativeTolerance: 1e-4), "\(arch): \(comparison)")
+    }
+}
