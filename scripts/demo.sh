@@ -11,3 +11,4 @@ step "$rnx" inspect "$pth"
 step "$rnx" convert "$pth" "$out/resnet20-5class.rnw" --num-classes 5 --force
 step "$rnx" verify "$pth" "$out/resnet20-5class.rnw"
 step "$rnx" summary "$out/resnet20-5class.rnw" --depth 1
+step "$rnx" validate "$pth" --input fixtures/forward/input-cifar.npy --expect fixtures/forward/resnet20-cifar10.logits.npy
