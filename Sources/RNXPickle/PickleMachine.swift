@@ -189,8 +189,9 @@ struct PickleMachine {
     }
 
     /// Keys longer than this are never merged with an equal earlier key: hashing them on every SETITEM would let a
-    /// small pickle (one long string, then many `BINGET; BINGET; SETITEM`) cost quadratic time.
-    static let maxHashedKeyBytes = 1024
+    /// small pickle (one long string, then many `BINGET; BINGET; SETITEM`) cost quadratic time. Real keys (state
+    /// dict names) are far shorter; with this bound a 5-byte SETITEM hashes at most 256 bytes.
+    static let maxHashedKeyBytes = 256
 
     /// Python's notion of key identity for scalars (`1 == 1.0 == True`); nil for keys never merged: NaN, which
     /// equals nothing, and keys longer than `maxHashedKeyBytes`.
