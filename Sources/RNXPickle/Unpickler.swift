@@ -23,7 +23,7 @@ public struct Unpickler: Sendable {
     /// more data may follow (torch's legacy format puts several pickles and raw storages in one file).
     /// - Throws: `PickleError`, and nothing else.
     public func run(_ bytes: [UInt8], from start: Int = 0) throws(PickleError) -> PickleResult {
-        var machine = PickleMachine(bytes: bytes, start: start, limits: limits, policy: policy)
+        let machine = PickleMachine(bytes: bytes, start: start, limits: limits, policy: policy)
         return try machine.run()
     }
 }
