@@ -1,6 +1,6 @@
 extension PickleMachine {
     /// Runs opcodes until STOP and returns what the pickle built.
-    mutating func run() throws(PickleError) -> PickleResult {
+    func run() throws(PickleError) -> PickleResult {
         while true {
             opcodeOffset = position
             guard position < end else {
@@ -28,7 +28,7 @@ extension PickleMachine {
     }
 
     /// Runs one opcode other than STOP.
-    mutating func step(_ op: Opcode) throws(PickleError) {
+    func step(_ op: Opcode) throws(PickleError) {
         switch op {
         case .stop:
             break
@@ -259,7 +259,7 @@ extension PickleMachine {
     }
 
     /// APPEND and APPENDS: lists grow, instances record the items.
-    mutating func append(_ items: [PickleValue], to target: PickleValue) throws(PickleError) {
+    func append(_ items: [PickleValue], to target: PickleValue) throws(PickleError) {
         let index = try mutableTarget(target)
         switch nodes[index] {
         case .list(let box):
@@ -275,7 +275,7 @@ extension PickleMachine {
     }
 
     /// SETITEM and SETITEMS: dicts and instances take key, value pairs.
-    mutating func setItems(_ pairs: [(key: PickleValue, value: PickleValue)], on target: PickleValue) throws(PickleError) {
+    func setItems(_ pairs: [(key: PickleValue, value: PickleValue)], on target: PickleValue) throws(PickleError) {
         let index = try mutableTarget(target)
         switch nodes[index] {
         case .dict(let box):
@@ -285,11 +285,13 @@ extension PickleMachine {
         default:
             throw refuse(index)
         }
-        try deepen(index, childDepth: pairs.reduce(0) { max($0, depth(of: $1.key), depth(of: $1.value)) })
+        var deepest = 0
+        for pair in pairs { deepest = max(deepest, depth(of: pair.key), depth(of: pair.value)) }
+        try deepen(index, childDepth: deepest)
     }
 
     /// ADDITEMS: sets take elements, instances record them as list items (CPython calls their `add`).
-    mutating func addItems(_ items: [PickleValue], to target: PickleValue) throws(PickleError) {
+    func addItems(_ items: [PickleValue], to target: PickleValue) throws(PickleError) {
         let index = try mutableTarget(target)
         switch nodes[index] {
         case .set(let box):
@@ -304,7 +306,7 @@ extension PickleMachine {
     }
 
     /// BUILD: only instances take a state.
-    mutating func build(_ state: PickleValue, on target: PickleValue) throws(PickleError) {
+    func build(_ state: PickleValue, on target: PickleValue) throws(PickleError) {
         let index = try mutableTarget(target)
         guard case .instance(let box) = nodes[index] else { throw refuse(index) }
         box.instance.state = state

@@ -13,6 +13,9 @@ import Testing
         #expect(result.heap.count == 41)
         let text = result.heap.render(result.root, limit: 200)
         #expect(text.count == 203 && text.hasPrefix("((((") && text.hasSuffix("..."))
+        // A walk visits each of the 41 objects once: 40 levels of pairs above the empty tuple.
+        #expect(result.heap.reachableObjects(from: result.root).count == 41)
+        #expect(result.heap.reachableObjects(from: result.root, maxDepth: 3).count == 4)
     }
 
     @Test func billionLaughsWithListsStaysSmall() throws {
@@ -86,6 +89,7 @@ import Testing
         let result = try Unpickler(policy: .allow([])).run([0x5D, 0x71, 0x00, 0x68, 0x00, 0x61, 0x2E])
         #expect(result.heap.list(result.root) == [result.root])
         #expect(result.heap.render(result.root) == "[[...]]")
+        #expect(result.heap.reachableObjects(from: result.root) == [ObjectID(index: 0)])
     }
 
     /// Appending to one list many times costs linear time (the list is never copied per APPEND).
