@@ -57,15 +57,15 @@ public final class SafetensorsWriter {
             header += Array("\"__metadata__\":{".utf8)
             for (index, item) in metadata.enumerated() {
                 if index > 0 { header.append(UInt8(ascii: ",")) }
-                header += Array((SafetensorsWriter.jsonString(item.key) + ":").utf8)
+                header += Array((item.key.jsonQuoted + ":").utf8)
                 if item.key == dataDigestKey {
                     digestOffset = header.count + 1
-                    header += Array(SafetensorsWriter.jsonString(String(repeating: "0", count: 64)).utf8)
+                    header += Array(String(repeating: "0", count: 64).jsonQuoted.utf8)
                 } else if reservedKeys.contains(item.key) {
                     reserved[item.key] = 8 + header.count + 1
-                    header += Array(SafetensorsWriter.jsonString(String(repeating: "0", count: 64)).utf8)
+                    header += Array(String(repeating: "0", count: 64).jsonQuoted.utf8)
                 } else {
-                    header += Array(SafetensorsWriter.jsonString(item.value).utf8)
+                    header += Array(item.value.jsonQuoted.utf8)
                 }
             }
             header.append(UInt8(ascii: "}"))
@@ -76,7 +76,7 @@ public final class SafetensorsWriter {
             let end = offset + tensor.byteCount
             let shape = tensor.shape.map(String.init).joined(separator: ",")
             header += Array(
-                (SafetensorsWriter.jsonString(tensor.name)
+                (tensor.name.jsonQuoted
                     + ":{\"dtype\":\"\(tensor.dtype.safetensorsCode)\",\"shape\":[\(shape)],"
                     + "\"data_offsets\":[\(offset),\(end)]}").utf8)
             offset = end
@@ -160,22 +160,6 @@ public final class SafetensorsWriter {
 
     private func errnoText() -> String { String(cString: strerror(errno)) }
 
-    /// A JSON string literal: quotes, backslashes and control characters escaped, everything else verbatim UTF-8.
-    static func jsonString(_ string: String) -> String {
-        var out = "\""
-        for scalar in string.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
-    }
 }
 
 /// `write(2)`, named apart from `SafetensorsWriter.write(_:)`.

@@ -1,4 +1,5 @@
 import Foundation
+import RNXTensor
 
 /// Timed forward passes: what `rnx bench` measures.
 public struct Benchmark: Sendable {

@@ -1,3 +1,5 @@
+import RNXTensor
+
 /// Text and JSON forms of a validation report.
 extension Validation {
     /// Human-readable lines, ending with `PASS` or `FAIL` and the reason.

@@ -1,4 +1,5 @@
 import RNXArch
+import RNXTensor
 
 /// Machine-readable and Markdown renderings: every row, every column, numbers without separators.
 extension SummaryTable {
@@ -40,7 +41,7 @@ extension SummaryTable {
     public func renderJSON(architecture: String) -> String {
         let input = trace.input
         var text = "{\n"
-        text += "  \"architecture\": \(Self.jsonString(architecture)),\n"
+        text += "  \"architecture\": \(architecture.jsonQuoted),\n"
         text += "  \"style\": \"\(style.rawValue)\",\n"
         text += "  \"input\": [\(input.batchSize), \(input.channels), \(input.height), \(input.width)],\n"
         text += "  \"depth\": \(depth),\n"
@@ -48,9 +49,9 @@ extension SummaryTable {
         let lines = rows.map { row -> String in
             let call = row.call
             let fields = [
-                "\"layer\": \(Self.jsonString(row.label))",
-                "\"type\": \(Self.jsonString(call.typeName))",
-                "\"name\": \(Self.jsonString(call.path))",
+                "\"layer\": \(row.label.jsonQuoted)",
+                "\"type\": \(call.typeName.jsonQuoted)",
+                "\"name\": \(call.path.jsonQuoted)",
                 "\"depth\": \(call.depth)",
                 "\"output_shape\": [\(row.outputShape.map(String.init).joined(separator: ", "))]",
                 "\"params\": \(row.parameters)",
@@ -73,13 +74,13 @@ extension SummaryTable {
         text += "  \"params_size_mb\": \(Self.fixed2(totals.parametersMB)),\n"
         text += "  \"estimated_total_size_mb\": \(Self.fixed2(totals.totalMB)),\n"
         let unfitting = unfittingTensors.map { tensor in
-            "    {\"name\": \(Self.jsonString(tensor.name)), \"dtype\": \"\(tensor.dtype.shortName)\", "
+            "    {\"name\": \(tensor.name.jsonQuoted), \"dtype\": \"\(tensor.dtype.shortName)\", "
                 + "\"shape\": [\(tensor.shape.map(String.init).joined(separator: ", "))], \"expected_shape\": "
                 + (tensor.expectedShape.map { "[" + $0.map(String.init).joined(separator: ", ") + "]" } ?? "null") + "}"
         }
         text += "  \"unfitting_tensors\": [" + (unfitting.isEmpty ? "" : "\n" + unfitting.joined(separator: ",\n") + "\n  ")
             + "],\n"
-        text += "  \"missing_tensors\": [" + missingTensors.map(Self.jsonString).joined(separator: ", ") + "]\n"
+        text += "  \"missing_tensors\": [" + missingTensors.map(\.jsonQuoted).joined(separator: ", ") + "]\n"
         text += "}\n"
         return text
     }
@@ -131,26 +132,6 @@ extension SummaryTable {
         return text
     }
 
-    static func jsonString(_ value: String) -> String {
-        var out = "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            case "\r": out += "\\r"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
-    }
 
     static func csvField(_ value: String) -> String {
         value.contains(",") || value.contains("\"") ? "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
