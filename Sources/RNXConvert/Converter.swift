@@ -88,7 +88,7 @@ public enum Converter {
                 done += tensor.bytes.count
                 progress?(done, total)
             }
-            sourceDigest = try digest.wait()
+            sourceDigest = try digest.wait().file
             result = try writer.finish(patches: [RNWFormat.Key.sourceSHA256: sourceDigest])
         } catch let error as CheckpointError {
             _ = digest.waitIgnoringErrors()
@@ -159,25 +159,4 @@ public enum Converter {
         let data = (try? JSONSerialization.data(withJSONObject: lines, options: [.withoutEscapingSlashes])) ?? Data()
         return String(decoding: data, as: UTF8.self)
     }
-}
-
-/// The SHA-256 of a file, computed on a background thread.
-final class BackgroundDigest: @unchecked Sendable {
-    private let group = DispatchGroup()
-    private var result: Result<String, Error> = .success("")
-
-    init(path: String) {
-        group.enter()
-        DispatchQueue.global(qos: .userInitiated).async {
-            self.result = Result { try FileDigest.sha256(path: path).file }
-            self.group.leave()
-        }
-    }
-
-    func wait() throws -> String {
-        group.wait()
-        return try result.get()
-    }
-
-    func waitIgnoringErrors() -> String? { try? wait() }
 }

@@ -43,10 +43,13 @@ public enum Verifier {
             result.problems.append(describe(error))
         }
 
-        // The digest is needed whatever else failed; one pass gives the file's and the data section's.
+        // The digest is needed whatever else failed; one pass gives the file's and the data section's. It runs on
+        // another thread while every tensor is read here, so the data check costs little extra wall time.
+        let digest = BackgroundDigest(path: path, sectionStart: layout?.dataOffset)
+        let dataProblems = checkpoint.map(readEveryTensor) ?? []
         var sectionDigest: String?
         do {
-            let digests = try FileDigest.sha256(path: path, sectionStart: layout?.dataOffset)
+            let digests = try digest.wait()
             result.sha256 = digests.file
             sectionDigest = digests.section
         } catch {
@@ -71,11 +74,25 @@ public enum Verifier {
                 result.problems.append(describe(error))
             }
         }
+        result.problems += dataProblems
         if let layout, layout.metadata[RNWFormat.Key.format] == RNWFormat.formatName {
             result.problems += rnwProblems(layout: layout, dataDigest: sectionDigest)
             if let config { result.problems += metadataMismatches(layout.metadata, config) }
         }
         return result
+    }
+
+    /// Reads every tensor's bytes, which checks what the header alone cannot: zip CRCs, storage sizes against the
+    /// bytes present, views inside their storages. Stops at the first failure, naming the tensor.
+    static func readEveryTensor(_ checkpoint: Checkpoint) -> [String] {
+        for (index, descriptor) in checkpoint.descriptors.enumerated() {
+            do {
+                _ = try checkpoint.loadTensor(at: index)
+            } catch {
+                return ["tensor \(descriptor.name): \(describe(error))"]
+            }
+        }
+        return []
     }
 
     /// The `.rnw`-specific checks: a known format version and the data section's digest as recorded.

@@ -10,7 +10,8 @@ struct VerifyCommand: ParsableCommand {
         discussion: """
             For each file: its SHA-256; if the name follows torch.hub's NAME-<hex>.EXT convention, the hex must \
             start the SHA-256 (as torch.hub checks it); with --sha256 the whole digest must match. Every tensor must \
-            map onto the detected (or --arch) architecture with the right shape, with nothing missing or unexpected. \
+            map onto the detected (or --arch) architecture with the right shape, with nothing missing or unexpected, \
+            and every tensor's bytes must read back intact (zip CRCs, storage sizes, views inside their storages). \
             For a .rnw file the header must be well-formed, the offsets must cover the data exactly and the data's \
             SHA-256 must equal the one in its metadata.
 

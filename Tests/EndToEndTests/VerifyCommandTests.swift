@@ -21,6 +21,23 @@ struct VerifyCommandTests {
         #expect(pass.status == 0)
     }
 
+    /// One bit flipped inside a tensor of a torch-written file: the names and shapes still fit, the file has no
+    /// hub hash in its name, so only reading every tensor's bytes (the zip CRC) can catch it.
+    @Test func bitFlipInTensorDataFails() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        var bytes = try Fixtures.data("checkpoints/resnet20-cifar10.pth")
+        // The 1.1 MB file is a ~20 KB pickle at the front, a ~15 KB central directory at the end and stored
+        // (uncompressed) tensor records in between, so the middle byte lies inside some tensor's data.
+        bytes[bytes.count / 2] ^= 0x10
+        let damaged = directory.appendingPathComponent("resnet20.pth")
+        try bytes.write(to: damaged)
+        let result = try RNXProcess.run(["verify", damaged.path])
+        #expect(result.status == 1, "\(result)")
+        let line = result.stdout.trimmingCharacters(in: .newlines)
+        #expect(line.hasPrefix("\(damaged.path): FAIL tensor "), "\(result)")
+        #expect(line.hasSuffix("fails its CRC-32 check"), "\(result)")
+    }
+
     /// The demo checkpoint written by torch.save, converted and verified as CI would.
     @Test func torchCheckpointConvertsAndVerifies() throws {
         let directory = try Fixtures.temporaryDirectory()

@@ -5,7 +5,8 @@
 set -eu
 cd "$(dirname "$0")/../.."
 rnx=${1:-.build/release/rnx}
-py=${TORCH_PYTHON:-.venv-torch/bin/python}
+. scripts/bench/lib.sh
+py=$TORCH_PY
 arch=${ARCH:-resnet50}
 threads=${THREADS:-2}
 iterations=${ITERATIONS:-10}

@@ -1,35 +1,45 @@
-# Shared helpers for the bench scripts: timing of whole commands and the big checkpoints.
+# Shared by the bench scripts: where the big checkpoints live, how commands are timed, and ratios.
+# Times are wall-clock seconds, the best of several warm-cache runs (the least noisy figure on a busy machine).
 BENCH_DIR=${BENCH_DIR:-/tmp/rnx-bench}
 TORCH_PY=${TORCH_PY:-.venv-torch/bin/python}
 
-# best_of N CMD...: the fastest of N runs of CMD, in milliseconds (the minimum is the least noisy figure here).
-best_of() {
-    n=$1; shift
-    best=
+# bench_checkpoints: makes resnet152.pth, resnet152-legacy.pth (with torch) and resnet152.safetensors in $BENCH_DIR.
+bench_checkpoints() {
+    mkdir -p "$BENCH_DIR"
+    [ -s "$BENCH_DIR/resnet152.safetensors" ] && return 0
+    py=$TORCH_PY
+    [ -x "$py" ] || py=python3
+    "$py" scripts/bench/make_resnet152.py "$BENCH_DIR"
+}
+
+# best_seconds N CMD...: the smallest wall time of N runs of CMD (output discarded), in seconds.
+best_seconds() {
+    n=$1
+    shift
+    best=""
     i=0
-    while [ $i -lt $n ]; do
-        start=$(date +%s%N)
-        "$@" >/dev/null 2>&1
-        end=$(date +%s%N)
-        t=$(( (end - start) / 1000 ))
-        if [ -z "$best" ] || [ $t -lt $best ]; then best=$t; fi
+    while [ "$i" -lt "$n" ]; do
+        t0=$(date +%s%N)
+        "$@" >/dev/null 2>&1 || true
+        t1=$(date +%s%N)
+        t=$((t1 - t0))
+        if [ -z "$best" ] || [ "$t" -lt "$best" ]; then best=$t; fi
         i=$((i + 1))
     done
-    awk -v us="$best" 'BEGIN { printf "%.1f", us / 1000 }'
+    awk -v ns="$best" 'BEGIN { printf "%.4f", ns / 1e9 }'
 }
 
 # ratio A B: A / B to two decimals.
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 
-# peak_rss_mb CMD...: the peak resident set size of CMD in MiB (GNU time).
-peak_rss_mb() {
+# peak_rss_mib CMD...: the peak resident set size of CMD in MiB (GNU time, from Debian's `time`).
+peak_rss_mib() {
     /usr/bin/time -f '%M' -o "$BENCH_DIR/.rss" "$@" >/dev/null 2>&1 || true
     awk '{ printf "%.1f", $1 / 1024 }' "$BENCH_DIR/.rss"
 }
 
-# big_checkpoint: the path of the bench resnet152.pth, made with the torch venv if missing; empty if impossible.
-big_checkpoint() {
-    mkdir -p "$BENCH_DIR"
-    if [ -f "$BENCH_DIR/resnet152.pth" ]; then echo "$BENCH_DIR/resnet152.pth"; return; fi
-    if [ -x "$TORCH_PY" ]; then "$TORCH_PY" scripts/bench/make_checkpoints.py "$BENCH_DIR" 2>/dev/null | tail -1; fi
+# cpu_seconds CMD...: user + system CPU seconds of CMD.
+cpu_seconds() {
+    /usr/bin/time -f '%U %S' -o "$BENCH_DIR/.cpu" "$@" >/dev/null 2>&1 || true
+    awk '{ printf "%.2f", $1 + $2 }' "$BENCH_DIR/.cpu"
 }

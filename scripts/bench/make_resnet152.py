@@ -1,7 +1,7 @@
-"""Writes a resnet152-size checkpoint for scripts/bench/convert.sh: make_resnet152.py OUT_DIR
+"""Writes a resnet152-size checkpoint for the scripts in scripts/bench/: make_resnet152.py OUT_DIR
 
 With torch (the .venv-torch interpreter): torchvision's resnet152 state_dict (seeded) saved both as
-resnet152.pth (torch.save, zip format) and resnet152.safetensors. Without torch: resnet152.safetensors only,
+resnet152.pth (torch.save, zip format), resnet152-legacy.pth (the pre-1.6 format) and resnet152.safetensors. Without torch: resnet152.safetensors only,
 synthesised in pure Python with torchvision's key names and shapes and pseudo-random float32 data.
 """
 import json
@@ -21,6 +21,7 @@ try:
     torch.manual_seed(0)
     sd = torchvision.models.resnet152(weights=None).state_dict()
     torch.save(sd, os.path.join(out, "resnet152.pth"))
+    torch.save(sd, os.path.join(out, "resnet152-legacy.pth"), _use_new_zipfile_serialization=False)
     save_file(sd, os.path.join(out, "resnet152.safetensors"))
     sys.exit(0)
 except ImportError:

@@ -5,41 +5,23 @@
 set -eu
 rnx=${1:-.build/release/rnx}
 cd "$(dirname "$0")/../.."
+. scripts/bench/lib.sh
 runs=${RUNS:-30}
 py_runs=${PY_RUNS:-3}
-py=${TORCH_PY:-.venv-torch/bin/python}
-
-# Mean wall-clock milliseconds of running "$@" $2.. times; first argument is the count.
-mean_ms() {
-    n=$1
-    shift
-    "$@" >/dev/null 2>&1 # warm the page cache
-    start=$(date +%s%N)
-    i=0
-    while [ "$i" -lt "$n" ]; do
-        "$@" >/dev/null
-        i=$((i + 1))
-    done
-    end=$(date +%s%N)
-    echo $(((end - start) / n / 1000)) # microseconds
-}
+py=$TORCH_PY
 
 if command -v hyperfine >/dev/null 2>&1; then
     hyperfine -N --warmup 3 --runs "$runs" "$rnx summary resnet152" 2>/dev/null | sed -n '1,3p' || true
 fi
-rnx_us=$(mean_ms "$runs" "$rnx" summary resnet152)
-printf 'rnx summary resnet152: %d.%03d ms per run (mean of %d, process start included)\n' \
-    $((rnx_us / 1000)) $((rnx_us % 1000)) "$runs"
+rnx_s=$(best_seconds "$runs" "$rnx" summary resnet152)
+echo "rnx summary resnet152: ${rnx_s}s (best of $runs, process start included; target well under 0.05 s)"
 
 if [ -x "$py" ]; then
     script='import torch, torchvision, torchinfo
 torchinfo.summary(torchvision.models.resnet152(weights=None), input_size=(1, 3, 224, 224),
                   col_names=("output_size", "num_params", "mult_adds"), device="cpu")'
-    py_us=$(mean_ms "$py_runs" "$py" -c "$script")
-    printf 'python + torchinfo:    %d.%03d ms per run (mean of %d)\n' $((py_us / 1000)) $((py_us % 1000)) "$py_runs"
-    if [ "$rnx_us" -gt 0 ]; then
-        printf 'ratio: rnx is %d.%01dx faster\n' $((py_us / rnx_us)) $((py_us * 10 / rnx_us % 10))
-    fi
+    py_s=$(best_seconds "$py_runs" "$py" -c "$script")
+    echo "python + torchinfo:    ${py_s}s (best of $py_runs); ratio python/rnx $(ratio "$py_s" "$rnx_s")"
 else
     echo "python + torchinfo: skipped (no .venv-torch; see scripts/fixtures/requirements.txt)"
 fi
