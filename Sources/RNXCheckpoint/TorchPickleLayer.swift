@@ -17,7 +17,7 @@ struct TorchPickleLayer {
     private(set) var otherEntries: [(key: String, value: String)] = []
 
     private let result: PickleResult
-    private var heap: PickleHeap { result.heap }
+    var heap: PickleHeap { result.heap }
 
     /// Keys under which training checkpoints keep their weights, most specific first.
     static let stateDictKeys = [
@@ -89,7 +89,7 @@ struct TorchPickleLayer {
             return
         }
         guard let (path, inner) = findNested(items, depth: 0) else {
-            let keys = items.prefix(8).map { PickleRenderer(heap: heap).render($0.key) }
+            let keys = items.prefix(8).map { render($0.key) }
             throw CheckpointError.noStateDict(found: "a mapping with keys [\(keys.joined(separator: ", "))] and no tensors")
         }
         try takeStateDict(inner, path: path.joined(separator: "."), siblings: items.filter {
@@ -126,20 +126,19 @@ struct TorchPickleLayer {
         _ items: [(key: PickleValue, value: PickleValue)], path: String?, siblings: [(key: PickleValue, value: PickleValue)]
     ) throws {
         stateDictPath = path
-        let renderer = PickleRenderer(heap: heap)
         for sibling in siblings {
-            otherEntries.append((key: name(of: sibling.key, renderer), value: renderer.render(sibling.value)))
+            otherEntries.append((key: name(of: sibling.key), value: render(sibling.value)))
         }
         var named: [(String, TorchTensorView)] = []
         for item in items {
             guard case .string(let key) = item.key else {
-                throw CheckpointError.nonStringKey(renderer.render(item.key))
+                throw CheckpointError.nonStringKey(render(item.key))
             }
             if let view = try tensorView(item.value, name: key) {
                 named.append((key, view))
             } else {
                 let prefix = path.map { $0 + "." } ?? ""
-                otherEntries.append((key: prefix + key, value: renderer.render(item.value)))
+                otherEntries.append((key: prefix + key, value: render(item.value)))
             }
         }
         var changed = true
@@ -156,9 +155,9 @@ struct TorchPickleLayer {
         tensors = named.map { (name: $0.0, view: $0.1) }
     }
 
-    private func name(of key: PickleValue, _ renderer: PickleRenderer) -> String {
+    private func name(of key: PickleValue) -> String {
         if case .string(let text) = key { return text }
-        return renderer.render(key)
+        return render(key)
     }
 
     // MARK: tensors

@@ -11,4 +11,17 @@ extension PickleHeap {
         var renderer = PickleRenderer(heap: self, limit: limit)
         return renderer.render(value)
     }
+
+    /// `render(_:limit:)`, with recorded calls printed the caller's way where `instance` says how.
+    ///
+    /// `instance` is asked about every recorded call that gets printed; returning `nil` keeps the default
+    /// `module.name(...)` form. The values inside a custom rendering keep the limit, cycle and depth guards.
+    public func render(
+        _ value: PickleValue, limit: Int = 200, instance: (PickleInstance) -> InstanceRendering?
+    ) -> String {
+        withoutActuallyEscaping(instance) { customize in
+            var renderer = PickleRenderer(heap: self, limit: limit, customize: customize)
+            return renderer.render(value)
+        }
+    }
 }

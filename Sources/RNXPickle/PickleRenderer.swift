@@ -16,6 +16,8 @@ struct PickleRenderer {
         case group([Segment])
         /// One item: a label and a value (`state=...`).
         case labeled(String, PickleValue)
+        /// A bytes literal, cut to the budget like a `.bytes` value.
+        case bytes([UInt8])
     }
 
     struct Frame {
@@ -31,14 +33,17 @@ struct PickleRenderer {
 
     let heap: PickleHeap
     let limit: Int
+    /// The caller's own printing of recorded calls; `nil` from it (or no closure) prints the default form.
+    let customize: ((PickleInstance) -> InstanceRendering?)?
     var output = ""
     var used = 0
     var frames: [Frame] = []
     var onPath: Set<Int> = []
 
-    init(heap: PickleHeap, limit: Int) {
+    init(heap: PickleHeap, limit: Int, customize: ((PickleInstance) -> InstanceRendering?)? = nil) {
         self.heap = heap
         self.limit = max(0, limit)
+        self.customize = customize
     }
 
     var full: Bool { used >= limit }
@@ -103,6 +108,9 @@ struct PickleRenderer {
             nextSegment(index)
             emit(label)
             emitValue(value)
+        case .bytes(let bytes):
+            emit(Self.bytesRepr(bytes, budget: limit - used))
+            nextSegment(index)
         }
     }
 
@@ -160,6 +168,10 @@ struct PickleRenderer {
         case .persistent(let id):
             segments = [.text("persistent_id("), .values([id]), .text(")")]
         case .instance(let instance):
+            if let custom = customize?(instance) {
+                segments = custom.parts.map(Self.segment)
+                break
+            }
             var parts: [Segment] = [
                 .text(instance.callee.description + "("), .values(instance.arguments),
                 .pairs(instance.keywordArguments, keywords: true),
@@ -183,5 +195,14 @@ struct PickleRenderer {
         }
         onPath.insert(index)
         frames.append(Frame(object: index, segments: segments))
+    }
+
+    static func segment(_ part: InstanceRendering.Part) -> Segment {
+        switch part {
+        case .text(let text): .text(text)
+        case .values(let values): .values(values)
+        case .pairs(let pairs, let keywords): .pairs(pairs, keywords: keywords)
+        case .bytes(let bytes): .bytes(bytes)
+        }
     }
 }
