@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 status=0
 for bench in scripts/bench/*.sh; do
     [ -e "$bench" ] || continue
+    case $bench in */lib.sh) continue ;; esac  # the shared helpers, not a benchmark
     echo "== $bench"
     sh "$bench" "$rnx" || { echo "   (failed: $bench)"; status=1; }
 done
