@@ -57,7 +57,12 @@ let package = Package(
         .target(name: "RNXTestSupport", path: "Tests/Support"),
         .testTarget(name: "RNXTensorTests", dependencies: ["RNXTestSupport", "RNXTensor"]),
         .testTarget(name: "RNXPickleTests", dependencies: ["RNXTestSupport", "RNXPickle"]),
-        .testTarget(name: "RNXCheckpointTests", dependencies: ["RNXTestSupport", "RNXCheckpoint", "RNXTensor", "RNXPickle"]),
+        .testTarget(
+            name: "RNXCheckpointTests",
+            dependencies: [
+                "RNXTestSupport", "RNXCheckpoint", "RNXTensor", "RNXPickle",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
         .testTarget(name: "RNXArchTests", dependencies: ["RNXTestSupport", "RNXArch", "RNXTensor"]),
         .testTarget(name: "RNXForwardTests", dependencies: ["RNXTestSupport", "RNXForward", "RNXArch", "RNXTensor", "RNXCheckpoint"]),
         .testTarget(name: "RNXConvertTests", dependencies: ["RNXTestSupport", "RNXConvert", "RNXCheckpoint", "RNXArch", "RNXTensor"]),

@@ -10,14 +10,109 @@ public enum CheckpointError: Error, Equatable, Sendable {
     case readFailed(reason: String)
     /// The file's first bytes match no format rnx reads.
     case unrecognizedFormat
+
+    // safetensors and .rnw (offsets are absolute file offsets unless named data offsets)
+    /// The file is shorter than the 8-byte header length.
+    case safetensorsTooShort(size: Int)
+    /// The header length field points past the end of the file.
+    case safetensorsHeaderPastEnd(length: UInt64, fileSize: Int)
+    /// The header length field is over the 100 MB limit safetensors itself enforces.
+    case safetensorsHeaderTooLarge(length: UInt64, limit: Int)
+    /// The header is not a JSON object (reason from the parser).
+    case safetensorsHeaderInvalid(reason: String)
+    /// The same key appears twice in the header (JSON parsers would silently keep one).
+    case safetensorsDuplicateKey(String)
+    /// A tensor entry (or `__metadata__`) is malformed.
+    case safetensorsInvalidEntry(key: String, reason: String)
+    /// A tensor's dtype code is not a safetensors dtype.
+    case safetensorsUnknownDType(key: String, code: String)
+    /// A tensor's byte span does not equal its dtype size times its element count.
+    case safetensorsSpanMismatch(key: String, expected: Int, found: Int)
+    /// A tensor starts before the previous one ends (data offset).
+    case safetensorsOverlap(key: String, offset: Int)
+    /// Bytes between two tensors belong to none (data offset where the hole starts).
+    case safetensorsHole(key: String, offset: Int)
+    /// A tensor ends past the end of the data section.
+    case safetensorsPastEnd(key: String, end: Int, dataSize: Int)
+    /// Bytes after the last tensor belong to none (data offset where they start).
+    case safetensorsTrailingBytes(offset: Int, count: Int)
+    /// The output file cannot be created.
+    case cannotCreate(reason: String)
+    /// Writing the output failed part way.
+    case writeFailed(reason: String)
+
+    // MARK: zip archives
+
+    /// libzip refused the archive or one of its entries (no end record, inconsistent headers, bad data, ...).
+    case corruptZip(entry: String?, reason: String)
+    /// An entry's data does not match the CRC-32 recorded for it.
+    case crcMismatch(entry: String)
+    /// An entry name that could escape a directory: `..` components, a leading `/`, backslashes, empty parts.
+    case unsafeEntryName(String)
+    /// An entry that is not inside the archive's folder (torch archives keep every record under one folder).
+    case entryOutsidePrefix(entry: String, prefix: String)
+    /// A record torch always writes is missing, e.g. `data.pkl` or `data/3`.
+    case missingRecord(String)
+    /// An entry larger than rnx accepts for its kind (a pickle over the pickle size limit).
+    case recordTooLarge(entry: String, size: Int, limit: Int)
+    /// A TorchScript archive (it holds `code/` or `constants.pkl`): a program, not a state dict.
+    case torchScript
+    /// The `byteorder` record says something other than `little` or `big`.
+    case unsupportedByteOrder(String)
+
+    // MARK: legacy files
+
+    /// The file does not start with torch's legacy magic number.
+    case badLegacyMagic
+    /// The legacy protocol version is not 1001.
+    case unsupportedLegacyProtocol(Int)
+    /// A legacy storage record is cut short: its 8-byte count or data ends past the end of the file.
+    case truncatedStorage(key: String, offset: Int, needed: Int, available: Int)
+    /// The storage-key list names a key no tensor refers to, or is not a list of strings.
+    case unknownStorageKey(String)
+    /// A storage's element count in its record differs from the count declared in the pickle.
+    case storageCountMismatch(key: String, declared: Int, found: Int)
+    /// A legacy storage view (`view_metadata`), which torch has not written since 0.4.
+    case unsupportedStorageView(key: String)
+
+    // MARK: the torch layer over the pickle
+
+    /// The pickle has a shape torch never writes (e.g. a malformed persistent id or rebuild call).
+    case unexpectedPickle(reason: String, offset: Int)
+    /// A storage class or dtype rnx has no tensor type for (complex, quantized, ...).
+    case unsupportedStorageType(String)
+    /// A storage's declared size in bytes differs from the bytes of its record.
+    case storageSizeMismatch(key: String, declaredBytes: Int, recordBytes: Int)
+    /// The same storage key is declared twice with different dtypes or sizes.
+    case storageConflict(key: String)
+    /// Negative or overflowing size, stride or offset, or a size and stride of different ranks.
+    case invalidView(name: String, shape: [Int], stride: [Int], offset: Int)
+    /// A view that reaches past the end of its storage.
+    case viewOutOfBounds(name: String, shape: [Int], stride: [Int], offset: Int, storageElements: Int)
+    /// A view repeating storage elements (zero strides) into more bytes than rnx will allocate for it.
+    case viewTooLarge(name: String, shape: [Int], bytes: Int)
+    /// SETITEM(S), APPEND(S) or BUILD applied to a tensor, which torch never writes.
+    case tensorMutated(offset: Int)
+    /// A whole pickled `nn.Module` (`torch.save(model)`) rather than a state dict.
+    case wholeModule(className: String)
+    /// No mapping of names to tensors anywhere in the checkpoint.
+    case noStateDict(found: String)
+    /// A state dict key that is not a string (rendered as Python would print it).
+    case nonStringKey(String)
+    /// Two tensors under the same name (after prefix stripping).
+    case duplicateTensor(String)
+    /// `rnx inspect --globals` found globals outside the allowlist (a check that failed, after the report).
+    case refusedGlobals([String])
 }
 
 extension CheckpointError: RNXError {
     public var category: ErrorCategory {
         switch self {
         case .cannotOpen: .cannotOpen
-        case .readFailed: .io
-        case .unrecognizedFormat: .badData
+        case .readFailed, .writeFailed: .io
+        case .refusedGlobals: .checkFailed
+        case .cannotCreate: .cannotCreate
+        default: .badData
         }
     }
 
@@ -26,6 +121,75 @@ extension CheckpointError: RNXError {
         case .cannotOpen(let reason): "cannot open: \(reason)"
         case .readFailed(let reason): "read failed: \(reason)"
         case .unrecognizedFormat: "not a PyTorch checkpoint or safetensors file (unrecognized format)"
+        case .cannotCreate(let reason): "cannot create: \(reason)"
+        case .writeFailed(let reason): "write failed: \(reason)"
+        case .safetensorsTooShort(let size):
+            "safetensors: file of \(size) bytes is too short for the 8-byte header length"
+        case .safetensorsHeaderPastEnd(let length, let fileSize):
+            "safetensors: header length \(length) at offset 0 points past the end of the file (\(fileSize) bytes)"
+        case .safetensorsHeaderTooLarge(let length, let limit):
+            "safetensors: header length \(length) at offset 0 is over the limit of \(limit) bytes"
+        case .safetensorsHeaderInvalid(let reason):
+            "safetensors: header at offset 8 is not a JSON object: \(reason)"
+        case .safetensorsDuplicateKey(let key):
+            "safetensors: key '\(key)' appears twice in the header"
+        case .safetensorsInvalidEntry(let key, let reason):
+            "safetensors: entry '\(key)': \(reason)"
+        case .safetensorsUnknownDType(let key, let code):
+            "safetensors: tensor '\(key)': unknown dtype '\(code)'"
+        case .safetensorsSpanMismatch(let key, let expected, let found):
+            "safetensors: tensor '\(key)': dtype and shape need \(expected) bytes, data_offsets span \(found)"
+        case .safetensorsOverlap(let key, let offset):
+            "safetensors: tensor '\(key)' at data offset \(offset) overlaps the previous tensor"
+        case .safetensorsHole(let key, let offset):
+            "safetensors: hole at data offset \(offset): no tensor covers the bytes before '\(key)'"
+        case .safetensorsPastEnd(let key, let end, let dataSize):
+            "safetensors: tensor '\(key)' ends at data offset \(end), past the end of the data (\(dataSize) bytes)"
+        case .safetensorsTrailingBytes(let offset, let count):
+            "safetensors: \(count) trailing bytes at data offset \(offset) belong to no tensor"
+        case .corruptZip(let entry, let reason):
+            if let entry { "corrupt zip archive: entry '\(entry)': \(reason)" } else { "corrupt zip archive: \(reason)" }
+        case .crcMismatch(let entry): "corrupt zip archive: entry '\(entry)' fails its CRC-32 check"
+        case .unsafeEntryName(let name): "zip entry name '\(name)' is unsafe (absolute, '..', backslash or empty part)"
+        case .entryOutsidePrefix(let entry, let prefix): "zip entry '\(entry)' is outside the archive folder '\(prefix)/'"
+        case .missingRecord(let name): "torch archive has no '\(name)' record"
+        case .recordTooLarge(let entry, let size, let limit):
+            "record '\(entry)' is \(size) bytes, over the limit of \(limit)"
+        case .torchScript:
+            "this is a TorchScript archive (it contains code): rnx reads state dicts, not programs; "
+                + "save the weights with torch.save(model.state_dict(), PATH)"
+        case .unsupportedByteOrder(let value): "unsupported byteorder record '\(value)' (expected 'little' or 'big')"
+        case .badLegacyMagic: "not a legacy torch checkpoint (wrong magic number)"
+        case .unsupportedLegacyProtocol(let version): "unsupported legacy protocol version \(version) (expected 1001)"
+        case .truncatedStorage(let key, let offset, let needed, let available):
+            "storage '\(key)' at byte \(offset) needs \(needed) bytes, only \(available) present (truncated file)"
+        case .unknownStorageKey(let key): "storage key list names '\(key)', which no tensor uses"
+        case .storageCountMismatch(let key, let declared, let found):
+            "storage '\(key)' declares \(declared) elements in the pickle but its record holds \(found)"
+        case .unsupportedStorageView(let key): "storage '\(key)' is a legacy storage view (torch < 0.4), not supported"
+        case .unexpectedPickle(let reason, let offset): "unexpected pickle content at byte \(offset): \(reason)"
+        case .unsupportedStorageType(let name): "unsupported storage type or dtype \(name)"
+        case .storageSizeMismatch(let key, let declaredBytes, let recordBytes):
+            "storage '\(key)' declares \(declaredBytes) bytes but its record holds \(recordBytes)"
+        case .storageConflict(let key): "storage '\(key)' is declared twice with different dtypes or sizes"
+        case .invalidView(let name, let shape, let stride, let offset):
+            "tensor '\(name)': invalid view (shape \(shape.shapeDescription), stride \(stride.shapeDescription), "
+                + "offset \(offset))"
+        case .viewOutOfBounds(let name, let shape, let stride, let offset, let elements):
+            "tensor '\(name)': shape \(shape.shapeDescription), stride \(stride.shapeDescription), offset \(offset) "
+                + "reaches past the end of its storage of \(elements) elements"
+        case .viewTooLarge(let name, let shape, let bytes):
+            "tensor '\(name)': shape \(shape.shapeDescription) repeats its storage into \(bytes) bytes, more than rnx allocates"
+        case .tensorMutated(let offset): "pickle modifies a tensor at byte \(offset) (SETITEM/APPEND/BUILD), which torch never writes"
+        case .wholeModule(let className):
+            "this file pickles a whole model (\(className)), not a state dict; rnx does not run pickled classes. "
+                + "Re-save it with torch.save(model.state_dict(), PATH)"
+        case .noStateDict(let found): "no state dict (a mapping of names to tensors) found; the file holds \(found)"
+        case .nonStringKey(let key): "state dict key \(key) is not a string"
+        case .duplicateTensor(let name): "tensor name '\(name)' appears twice"
+        case .refusedGlobals(let names):
+            "pickle references \(names.count) global\(names.count == 1 ? "" : "s") outside rnx's allowlist: "
+                + names.joined(separator: ", ")
         }
     }
 }

@@ -16,6 +16,9 @@ struct RNXCommand: ParsableCommand {
         version: RNXVersion.current,
         subcommands: [
             ArchsCommand.self,
+            InspectCommand.self,
+            ConvertCommand.self,
+            VerifyCommand.self,
         ]
     )
 

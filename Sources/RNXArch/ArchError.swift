@@ -1,0 +1,70 @@
+import RNXTensor
+
+/// Everything that can go wrong when mapping weights onto a ResNet or adapting them.
+public enum ArchError: Error, Equatable, Sendable {
+    /// The weights do not fit the architecture; every problem found, together.
+    case mismatch([MappingProblem])
+    /// The tensors are not a ResNet layout rnx supports: what was recognised and what was not.
+    case unsupportedLayout(recognised: [String], unrecognised: [String])
+    /// `--arch NAME` names no known architecture.
+    case unknownArchitecture(String)
+    /// `--classes` asks for a row the classifier does not have.
+    case classIndexOutOfRange(index: Int, classes: Int)
+    /// An adaptation that cannot be done (e.g. zero classes); the text says which and why.
+    case invalidAdaptation(String)
+}
+
+/// One way in which a state dict differs from what an architecture expects, in torchvision's terms.
+public enum MappingProblem: Equatable, Sendable, CustomStringConvertible {
+    /// Keys the architecture has and the file does not (`num_batches_tracked` is never reported).
+    case missingKeys([String])
+    /// Keys the file has and the architecture does not.
+    case unexpectedKeys([String])
+    /// A key present in both with different shapes.
+    case shapeMismatch(key: String, expected: [Int], found: [Int])
+
+    /// Long key lists are cut after this many names so the error stays one readable line.
+    public static let listedKeys = 8
+
+    public var description: String {
+        switch self {
+        case .missingKeys(let keys): "missing keys: " + MappingProblem.list(keys)
+        case .unexpectedKeys(let keys): "unexpected keys: " + MappingProblem.list(keys)
+        case .shapeMismatch(let key, let expected, let found):
+            "\(key): expected \(expected.shapeDescription), found \(found.shapeDescription)"
+        }
+    }
+
+    private static func list(_ keys: [String]) -> String {
+        let shown = keys.prefix(listedKeys).joined(separator: ", ")
+        return keys.count > listedKeys ? shown + " (and \(keys.count - listedKeys) more)" : shown
+    }
+}
+
+extension ArchError: RNXError {
+    public var category: ErrorCategory {
+        switch self {
+        case .mismatch, .unsupportedLayout: .badData
+        case .unknownArchitecture, .classIndexOutOfRange, .invalidAdaptation: .usage
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .mismatch(let problems):
+            let count = problems.count == 1 ? "1 problem" : "\(problems.count) problems"
+            return "weights do not fit the architecture (\(count)): "
+                + problems.map(\.description).joined(separator: "; ")
+        case .unsupportedLayout(let recognised, let unrecognised):
+            let seen = recognised.isEmpty ? "nothing" : recognised.joined(separator: ", ")
+            return "not a supported ResNet layout: recognised \(seen); not recognised: "
+                + unrecognised.joined(separator: "; ")
+        case .unknownArchitecture(let name):
+            return "unknown architecture '\(name)' (rnx archs lists the names)"
+        case .classIndexOutOfRange(let index, let classes):
+            return "class index \(index) is out of range: the classifier has \(classes) rows (0-\(classes - 1))"
+        case .invalidAdaptation(let reason):
+            return reason
+        }
+    }
+}

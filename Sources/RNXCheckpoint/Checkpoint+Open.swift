@@ -1,0 +1,32 @@
+import RNXTensor
+
+extension Checkpoint {
+    /// Opens any checkpoint rnx reads, choosing the reader from the file's first bytes (never its name).
+    ///
+    /// Only the directory, the pickle or the header is read here; tensors are read by `loadTensor(at:)`.
+    /// Errors: `.cannotOpen` (missing or unreadable file), `.readFailed` (I/O), `.unrecognizedFormat` and the
+    /// other `CheckpointError` cases for malformed or refused data, `PickleError` for a refused or broken pickle.
+    public static func open(path: String) throws -> Checkpoint {
+        switch try sniff(path: path) {
+        case .torchZip: return try TorchZipReader.read(path: path)
+        case .torchLegacy: return try TorchLegacyReader.read(path: path)
+        case .safetensors:
+            return try SafetensorsReader.read(path: path)
+        }
+    }
+
+    /// The format the file's first bytes announce.
+    ///
+    /// zip: `PK\3\4` (or `PK\5\6`, an empty archive); legacy: a pickle (`0x80` PROTO) whose first value is torch's
+    /// magic number is checked by the reader; safetensors: an 8-byte little-endian header length, then `{`.
+    public static func sniff(path: String) throws -> CheckpointFormat {
+        let file = try RandomAccessFile(path: path)
+        let head = try file.read(offset: 0, count: min(9, file.size))
+        if head.starts(with: [0x50, 0x4B, 0x03, 0x04]) || head.starts(with: [0x50, 0x4B, 0x05, 0x06]) {
+            return .torchZip
+        }
+        if head.count >= 2 && head[0] == 0x80 && head[1] <= 5 { return .torchLegacy }
+        if head.count == 9 && head[8] == UInt8(ascii: "{") { return .safetensors }  // the reader checks the length
+        throw CheckpointError.unrecognizedFormat
+    }
+}

@@ -1,0 +1,52 @@
+import RNXPickle
+import RNXTensor
+
+/// Every global the pickles of a checkpoint reference, found by parsing them without building or calling anything.
+///
+/// This is what `rnx inspect --globals` reports. Unlike pattern-matching scanners it runs the real opcode parser
+/// (with `GlobalPolicy.scanOnly`), so STACK_GLOBAL names assembled from the memo are found too; and it works on
+/// files the normal load refuses, including TorchScript archives (all their `.pkl` records are scanned).
+public struct GlobalScan: Sendable {
+    /// One pickle of the file and the globals it references, in order of appearance.
+    public struct Pickle: Sendable {
+        /// The record (`data.pkl`, `constants.pkl`) or, in legacy files, the pickle's role (`object`).
+        public let name: String
+        public let globals: [GlobalReference]
+    }
+
+    public let format: CheckpointFormat
+    public let pickles: [Pickle]
+
+    /// The references to globals outside `TorchGlobals.allowlist`, in file order.
+    public var refused: [GlobalReference] {
+        pickles.flatMap(\.globals).filter { !TorchGlobals.isAllowed($0.global) }
+    }
+
+    /// Scans the file at `path`; structural errors (a broken zip or pickle) are thrown as by `Checkpoint.open`.
+    public static func scan(path: String) throws -> GlobalScan {
+        let scanner = Unpickler(policy: .scanOnly)
+        switch try Checkpoint.sniff(path: path) {
+        case .torchZip:
+            let records = try TorchZipReader.records(path: path)
+            var pickles: [Pickle] = []
+            for entry in records.archive.entries where entry.name.hasSuffix(".pkl") || entry.name.hasSuffix(".debug_pkl") {
+                let limit = PickleLimits.standard.maxBytes
+                guard entry.size <= limit else {
+                    throw CheckpointError.recordTooLarge(entry: entry.name, size: entry.size, limit: limit)
+                }
+                let result = try scanner.run(try records.archive.read(entry))
+                pickles.append(Pickle(name: String(entry.name.dropFirst(records.prefix.count + 1)), globals: result.globals))
+            }
+            guard !pickles.isEmpty else { throw CheckpointError.missingRecord("data.pkl") }
+            return GlobalScan(format: .torchZip, pickles: pickles)
+        case .torchLegacy:
+            let file = try RandomAccessFile(path: path)
+            let run = { (bytes: [UInt8], start: Int) in try scanner.run(bytes, from: start) }
+            let found = try TorchLegacyReader.readPickles(file, runPlain: run, runMain: run)
+            return GlobalScan(format: .torchLegacy, pickles: found.all.map { Pickle(name: $0.name, globals: $0.result.globals) })
+        case .safetensors:
+            _ = try SafetensorsReader.read(path: path)  // validates the header; safetensors holds no pickle
+            return GlobalScan(format: .safetensors, pickles: [])
+        }
+    }
+}

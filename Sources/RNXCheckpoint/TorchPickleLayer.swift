@@ -1,0 +1,291 @@
+import RNXPickle
+import RNXTensor
+
+/// The torch meaning of a pickle the restricted machine ran: its storages, and the state dict's tensors as views.
+///
+/// Shared by the zip and legacy readers. It interprets recorded calls (`_rebuild_tensor_v2`, ...) itself and
+/// checks every number against every other before any tensor byte is read.
+struct TorchPickleLayer {
+    /// Every storage the pickle declares, by key, in order of first appearance.
+    private(set) var storages: [String: TorchStorage] = [:]
+    private(set) var storageOrder: [String] = []
+    /// The state dict's tensors in file order, names already stripped of wrapper prefixes.
+    private(set) var tensors: [(name: String, view: TorchTensorView)] = []
+    /// Where the state dict was, what was stripped, and the other entries.
+    private(set) var stateDictPath: String?
+    private(set) var strippedPrefixes: [String] = []
+    private(set) var otherEntries: [(key: String, value: String)] = []
+
+    private let result: PickleResult
+    private var heap: PickleHeap { result.heap }
+
+    /// Keys under which training checkpoints keep their weights, most specific first.
+    static let stateDictKeys = [
+        "state_dict", "model_state_dict", "model", "net", "network", "state_dict_ema", "model_ema", "ema",
+        "ema_state_dict", "module", "params", "weights",
+    ]
+    /// Prefixes added by wrappers: DataParallel / DistributedDataParallel and torch.compile.
+    static let wrapperPrefixes = ["module.", "_orig_mod."]
+
+    /// Interprets `result`; the result's root must be (or hold) a mapping of names to tensors.
+    init(_ result: PickleResult) throws {
+        self.result = result
+        try collectStorages()
+        try locateStateDict()
+    }
+
+    // MARK: storages
+
+    private mutating func collectStorages() throws {
+        for object in heap.objects {
+            guard case .persistent(let id) = object else { continue }
+            let storage = try parseStorage(id)
+            if let existing = storages[storage.key] {
+                guard existing.dtype == storage.dtype, existing.byteCount == storage.byteCount else {
+                    throw CheckpointError.storageConflict(key: storage.key)
+                }
+            } else {
+                storages[storage.key] = storage
+                storageOrder.append(storage.key)
+            }
+        }
+    }
+
+    /// Parses `('storage', storage_type, key, location, numel[, view_metadata])`.
+    private func parseStorage(_ id: PickleValue) throws -> TorchStorage {
+        guard let fields = sequence(id), fields.count == 5 || fields.count == 6,
+              case .string("storage") = fields[0]
+        else { throw CheckpointError.unexpectedPickle(reason: "persistent id is not a torch storage", offset: 0) }
+        let key: String
+        switch fields[2] {
+        case .string(let text): key = text
+        case .int(let number): key = String(number)
+        default: throw CheckpointError.unexpectedPickle(reason: "storage key is not a string", offset: 0)
+        }
+        guard let type = global(fields[1]) else {
+            throw CheckpointError.unexpectedPickle(reason: "storage '\(key)' has no storage type", offset: 0)
+        }
+        guard let dtype = TorchGlobals.dtype(of: type) else {
+            throw CheckpointError.unsupportedStorageType(type.description)
+        }
+        guard case .string(let location) = fields[3] else {
+            throw CheckpointError.unexpectedPickle(reason: "storage '\(key)' location is not a string", offset: 0)
+        }
+        guard case .int(let numel64) = fields[4], numel64 >= 0, let numel = Int(exactly: numel64),
+              let bytes = CheckedArithmetic.multiply(numel, dtype.byteSize)
+        else { throw CheckpointError.unexpectedPickle(reason: "storage '\(key)' has an invalid size", offset: 0) }
+        if fields.count == 6, fields[5] != .none { throw CheckpointError.unsupportedStorageView(key: key) }
+        return TorchStorage(key: key, dtype: dtype, elementCount: numel, byteCount: bytes, location: location)
+    }
+
+    // MARK: finding the state dict
+
+    private mutating func locateStateDict() throws {
+        guard let items = mapping(result.root) else {
+            throw CheckpointError.noStateDict(found: kind(result.root))
+        }
+        if items.contains(where: { isTensor($0.value) }) {
+            try takeStateDict(items, path: nil, siblings: [])
+            return
+        }
+        guard let (path, inner) = findNested(items, depth: 0) else {
+            let keys = items.prefix(8).map { PickleRenderer(heap: heap).render($0.key) }
+            throw CheckpointError.noStateDict(found: "a mapping with keys [\(keys.joined(separator: ", "))] and no tensors")
+        }
+        try takeStateDict(inner, path: path.joined(separator: "."), siblings: items.filter {
+            if case .string(let key) = $0.key { return key != path[0] }
+            return true
+        })
+    }
+
+    /// The preferred entry holding tensors (by `stateDictKeys`, then file order), searched two levels deep.
+    private func findNested(_ items: [(key: PickleValue, value: PickleValue)], depth: Int)
+        -> ([String], [(key: PickleValue, value: PickleValue)])?
+    {
+        var candidates: [(String, [(key: PickleValue, value: PickleValue)])] = []
+        for item in items {
+            guard case .string(let key) = item.key, let inner = mapping(item.value) else { continue }
+            candidates.append((key, inner))
+        }
+        let ranked = candidates.enumerated().sorted { a, b in
+            let ra = Self.stateDictKeys.firstIndex(of: a.element.0) ?? Self.stateDictKeys.count
+            let rb = Self.stateDictKeys.firstIndex(of: b.element.0) ?? Self.stateDictKeys.count
+            return ra != rb ? ra < rb : a.offset < b.offset
+        }.map(\.element)
+        for (key, inner) in ranked where inner.contains(where: { isTensor($0.value) }) {
+            return ([key], inner)
+        }
+        guard depth < 1 else { return nil }
+        for (key, inner) in ranked {
+            if let (path, found) = findNested(inner, depth: depth + 1) { return ([key] + path, found) }
+        }
+        return nil
+    }
+
+    private mutating func takeStateDict(
+        _ items: [(key: PickleValue, value: PickleValue)], path: String?, siblings: [(key: PickleValue, value: PickleValue)]
+    ) throws {
+        stateDictPath = path
+        let renderer = PickleRenderer(heap: heap)
+        for sibling in siblings {
+            otherEntries.append((key: name(of: sibling.key, renderer), value: renderer.render(sibling.value)))
+        }
+        var named: [(String, TorchTensorView)] = []
+        for item in items {
+            guard case .string(let key) = item.key else {
+                throw CheckpointError.nonStringKey(renderer.render(item.key))
+            }
+            if let view = try tensorView(item.value, name: key) {
+                named.append((key, view))
+            } else {
+                let prefix = path.map { $0 + "." } ?? ""
+                otherEntries.append((key: prefix + key, value: renderer.render(item.value)))
+            }
+        }
+        var changed = true
+        while changed && !named.isEmpty {
+            changed = false
+            for prefix in Self.wrapperPrefixes where named.allSatisfy({ $0.0.hasPrefix(prefix) }) {
+                named = named.map { (String($0.0.dropFirst(prefix.count)), $0.1) }
+                strippedPrefixes.append(prefix)
+                changed = true
+            }
+        }
+        var seen = Set<String>()
+        for (name, _) in named where !seen.insert(name).inserted { throw CheckpointError.duplicateTensor(name) }
+        tensors = named.map { (name: $0.0, view: $0.1) }
+    }
+
+    private func name(of key: PickleValue, _ renderer: PickleRenderer) -> String {
+        if case .string(let text) = key { return text }
+        return renderer.render(key)
+    }
+
+    // MARK: tensors
+
+    /// The instance of a tensor-building call, if `value` is one.
+    private func tensorInstance(_ value: PickleValue) -> PickleInstance? {
+        guard case .object(let id) = value, heap.objects.indices.contains(id.index),
+              case .instance(let instance) = heap[id]
+        else { return nil }
+        switch instance.callee {
+        case TorchGlobals.rebuildTensorV2, TorchGlobals.rebuildTensorV3, TorchGlobals.rebuildParameter,
+             TorchGlobals.rebuildParameterWithState:
+            return instance
+        default: return nil
+        }
+    }
+
+    func isTensor(_ value: PickleValue) -> Bool { tensorInstance(value) != nil }
+
+    /// The view a tensor value describes, nil if the value is no tensor.
+    func tensorView(_ value: PickleValue, name: String, depth: Int = 0) throws -> TorchTensorView? {
+        guard let instance = tensorInstance(value) else { return nil }
+        guard instance.listItems.isEmpty, instance.dictItems.isEmpty, instance.state == nil else {
+            throw CheckpointError.tensorMutated(offset: instance.offset)
+        }
+        let args = instance.arguments
+        let bad = { (what: String) in
+            CheckpointError.unexpectedPickle(reason: "\(instance.callee.name) for '\(name)': \(what)", offset: instance.offset)
+        }
+        switch instance.callee {
+        case TorchGlobals.rebuildParameter, TorchGlobals.rebuildParameterWithState:
+            let expected = instance.callee == TorchGlobals.rebuildParameter ? 3 : 4
+            guard args.count == expected, depth == 0 else { throw bad("expected \(expected) arguments around a tensor") }
+            guard let inner = try tensorView(args[0], name: name, depth: depth + 1) else { throw bad("data is not a tensor") }
+            return inner
+        default:
+            let isV3 = instance.callee == TorchGlobals.rebuildTensorV3
+            guard isV3 ? (7...8).contains(args.count) : (6...7).contains(args.count) else {
+                throw bad("unexpected argument count \(args.count)")
+            }
+            guard case .object(let sid) = args[0], heap.objects.indices.contains(sid.index),
+                  case .persistent(let pid) = heap[sid]
+            else { throw bad("storage is not a persistent id") }
+            let storage = try parseStorage(pid)
+            guard case .int(let offset64) = args[1], let offset = Int(exactly: offset64) else {
+                throw bad("storage offset is not an integer")
+            }
+            guard let shape = intTuple(args[2]), let stride = intTuple(args[3]) else {
+                throw bad("size or stride is not a tuple of integers")
+            }
+            var dtype = storage.dtype
+            if isV3 {
+                guard let global = global(args[6]) else { throw bad("dtype is not a torch dtype") }
+                guard let v3 = TorchGlobals.dtype(of: global) else {
+                    throw CheckpointError.unsupportedStorageType(global.description)
+                }
+                dtype = v3
+            }
+            return TorchTensorView(dtype: dtype, shape: shape, stride: stride, offset: offset, storageKey: storage.key)
+        }
+    }
+
+    // MARK: value helpers
+
+    /// The items of a dict or OrderedDict, nil for anything else.
+    func mapping(_ value: PickleValue) -> [(key: PickleValue, value: PickleValue)]? {
+        guard case .object(let id) = value, heap.objects.indices.contains(id.index) else { return nil }
+        switch heap[id] {
+        case .dict(let items): return items
+        case .instance(let instance) where instance.callee == TorchGlobals.orderedDict:
+            // OrderedDict() then SETITEMS, as torch writes it; the BUILD state holds `_metadata`, which rnx ignores.
+            var items: [(key: PickleValue, value: PickleValue)] = []
+            if let first = instance.arguments.first, let pairs = sequence(first) {
+                for pair in pairs {
+                    guard let kv = sequence(pair), kv.count == 2 else { return nil }
+                    items.append((key: kv[0], value: kv[1]))
+                }
+            }
+            return items + instance.dictItems
+        default: return nil
+        }
+    }
+
+    private func sequence(_ value: PickleValue) -> [PickleValue]? {
+        guard case .object(let id) = value, heap.objects.indices.contains(id.index) else { return nil }
+        switch heap[id] {
+        case .tuple(let items), .list(let items): return items
+        default: return nil
+        }
+    }
+
+    private func global(_ value: PickleValue) -> GlobalName? {
+        guard case .object(let id) = value, heap.objects.indices.contains(id.index),
+              case .global(let name) = heap[id]
+        else { return nil }
+        return name
+    }
+
+    /// A tuple of integers, or `torch.Size(tuple)`.
+    private func intTuple(_ value: PickleValue) -> [Int]? {
+        if case .object(let id) = value, heap.objects.indices.contains(id.index),
+           case .instance(let instance) = heap[id], instance.callee == TorchGlobals.torchSize,
+           let first = instance.arguments.first {
+            return intTuple(first)
+        }
+        guard let items = sequence(value) else { return nil }
+        var out: [Int] = []
+        for item in items {
+            guard case .int(let v) = item, let i = Int(exactly: v) else { return nil }
+            out.append(i)
+        }
+        return out
+    }
+
+    private func kind(_ value: PickleValue) -> String {
+        switch value {
+        case .none: return "None"
+        case .bool, .int, .bigInt, .float, .string, .bytes: return "a single value"
+        case .object(let id):
+            guard heap.objects.indices.contains(id.index) else { return "an object" }
+            switch heap[id] {
+            case .tuple: return "a tuple"
+            case .list: return "a list"
+            case .instance(let instance) where isTensor(.object(id)): return "a single tensor (\(instance.callee.name))"
+            case .instance(let instance): return "a \(instance.callee.description)"
+            default: return "a value that is not a mapping"
+            }
+        }
+    }
+}

@@ -1,0 +1,126 @@
+import CLibzip
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import RNXTensor
+
+/// A zip archive opened read-only through libzip, with every entry name checked before anything is read.
+///
+/// libzip parses the directory (including zip64), checks local against central headers (`ZIP_CHECKCONS`) and
+/// verifies each entry's CRC-32 when it is read to its end, which `read(_:)` always does.
+/// Not thread-safe: one archive serves one reader at a time.
+final class ZipArchive: @unchecked Sendable {
+    /// One entry of the central directory.
+    struct Entry: Sendable {
+        let index: UInt64
+        let name: String
+        /// Uncompressed size as the directory declares it.
+        let size: Int
+    }
+
+    let entries: [Entry]
+    private let handle: OpaquePointer
+
+    /// Opens `path` and validates the names of all entries (no `..`, absolute paths, backslashes or duplicates).
+    init(path: String) throws {
+        var code: Int32 = 0
+        guard let handle = zip_open(path, ZIP_RDONLY | ZIP_CHECKCONS, &code) else {
+            let reason = Self.message(code: code)
+            switch code {
+            case ZIP_ER_NOENT, ZIP_ER_OPEN: throw CheckpointError.cannotOpen(reason: reason)
+            case ZIP_ER_READ, ZIP_ER_SEEK: throw CheckpointError.readFailed(reason: reason)
+            case ZIP_ER_EXISTS:
+                // libzip refuses duplicate names itself, before rnx sees the entries.
+                throw CheckpointError.corruptZip(entry: nil, reason: "two entries have the same name")
+            default: throw CheckpointError.corruptZip(entry: nil, reason: reason)
+            }
+        }
+        self.handle = handle
+        var entries: [Entry] = []
+        var seen = Set<String>()
+        let count = zip_get_num_entries(handle, 0)
+        if count < 0 {
+            zip_discard(handle)
+            throw CheckpointError.corruptZip(entry: nil, reason: "cannot count entries")
+        }
+        for index in 0..<UInt64(count) {
+            var info = zip_stat_t()
+            zip_stat_init(&info)
+            guard zip_stat_index(handle, index, zip_flags_t(ZIP_FL_ENC_RAW), &info) == 0, let cName = info.name,
+                  info.valid & UInt64(ZIP_STAT_SIZE) != 0, info.size <= UInt64(Int.max)
+            else {
+                let reason = String(cString: zip_strerror(handle))
+                zip_discard(handle)
+                throw CheckpointError.corruptZip(entry: nil, reason: "entry \(index): \(reason)")
+            }
+            let raw = Array(UnsafeBufferPointer(start: UnsafeRawPointer(cName).assumingMemoryBound(to: UInt8.self),
+                                                count: strlen(cName)))
+            let name = String(decoding: raw, as: UTF8.self)
+            guard Self.isSafe(name), String(validating: raw, as: UTF8.self) != nil else {
+                zip_discard(handle)
+                throw CheckpointError.unsafeEntryName(name)
+            }
+            guard seen.insert(name).inserted else {
+                zip_discard(handle)
+                throw CheckpointError.corruptZip(entry: nil, reason: "two entries have the same name")
+            }
+            entries.append(Entry(index: index, name: name, size: Int(info.size)))
+        }
+        self.entries = entries
+    }
+
+    deinit { zip_discard(handle) }
+
+    /// Whether an entry name stays inside the extraction folder: relative, no `..`, no backslash, no empty part.
+    static func isSafe(_ name: String) -> Bool {
+        if name.isEmpty || name.hasPrefix("/") || name.contains("\\") || name.contains("\0") { return false }
+        var parts = name.split(separator: "/", omittingEmptySubsequences: false)
+        if name.hasSuffix("/") { parts.removeLast() }  // a directory entry
+        return !parts.contains { $0.isEmpty || $0 == ".." || $0 == "." }
+    }
+
+    /// Reads a whole entry, which must hold exactly its declared size, and lets libzip check its CRC.
+    func read(_ entry: Entry) throws -> [UInt8] {
+        guard let file = zip_fopen_index(handle, entry.index, 0) else {
+            throw CheckpointError.corruptZip(entry: entry.name, reason: String(cString: zip_strerror(handle)))
+        }
+        defer { zip_fclose(file) }
+        let size = entry.size
+        let bytes = try [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
+            var done = 0
+            while done < size {
+                let n = zip_fread(file, buffer.baseAddress! + done, zip_uint64_t(size - done))
+                if n < 0 { throw error(of: file, entry: entry) }
+                if n == 0 {
+                    throw CheckpointError.corruptZip(entry: entry.name, reason: "data ends after \(done) of \(size) bytes")
+                }
+                done += Int(n)
+            }
+            initialized = size
+        }
+        // Reading past the end makes libzip compare the CRC, and proves the entry holds no more than declared.
+        var extra: UInt8 = 0
+        let n = zip_fread(file, &extra, 1)
+        if n < 0 { throw error(of: file, entry: entry) }
+        if n > 0 { throw CheckpointError.corruptZip(entry: entry.name, reason: "data is longer than its declared \(size) bytes") }
+        return bytes
+    }
+
+    private func error(of file: OpaquePointer, entry: Entry) -> CheckpointError {
+        let zipError = zip_file_get_error(file)
+        let code = zip_error_code_zip(zipError)
+        if code == ZIP_ER_CRC { return .crcMismatch(entry: entry.name) }
+        let reason = String(cString: zip_error_strerror(zipError))
+        if code == ZIP_ER_READ { return .readFailed(reason: "\(entry.name): \(reason)") }
+        return .corruptZip(entry: entry.name, reason: reason)
+    }
+
+    private static func message(code: Int32) -> String {
+        var error = zip_error_t()
+        zip_error_init_with_code(&error, code)
+        defer { zip_error_fini(&error) }
+        return String(cString: zip_error_strerror(&error))
+    }
+}

@@ -1,0 +1,20 @@
+import RNXArch
+
+/// What `rnx convert` is asked to do besides reading and writing.
+public struct ConvertOptions: Sendable {
+    /// Insist on this named architecture (num_classes and in_channels still come from the file).
+    public var arch: String?
+    /// Changes to make on the way through, in the order given.
+    public var adaptations: [Adaptation]
+    /// Replace an existing output.
+    public var force: Bool
+    /// Written into the metadata as `rnx_version`.
+    public var rnxVersion: String
+
+    public init(arch: String? = nil, adaptations: [Adaptation] = [], force: Bool = false, rnxVersion: String) {
+        self.arch = arch
+        self.adaptations = adaptations
+        self.force = force
+        self.rnxVersion = rnxVersion
+    }
+}

@@ -1,0 +1,34 @@
+import RNXArch
+
+/// What a conversion did, for the lines `rnx convert` prints.
+public struct ConvertReport: Sendable, Equatable {
+    public var input: String
+    public var output: String
+    /// The architecture of the output.
+    public var config: ResNetConfig
+    public var tensorCount: Int
+    /// One line per adaptation applied.
+    public var adaptations: [String]
+    public var outputSize: Int
+    /// SHA-256 of the output's data section (also stored in its metadata).
+    public var dataSHA256: String
+    public var sourceSHA256: String
+
+    /// The printed summary, one fact per line.
+    public func render() -> String {
+        var lines = [
+            "converted \(input) -> \(output)",
+            "architecture: \(config.displayName) (\(config.numClasses) classes, \(config.inChannels) input channels)",
+            "tensors: \(tensorCount)",
+        ]
+        if adaptations.isEmpty {
+            lines.append("adaptations: none")
+        } else {
+            lines.append("adaptations:")
+            lines += adaptations.map { "  - " + $0 }
+        }
+        lines.append("output size: \(outputSize.formatted(groupingSeparator: ",")) bytes")
+        lines.append("data sha256: \(dataSHA256)")
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,99 @@
+import Foundation
+import RNXArch
+import RNXCheckpoint
+import RNXTensor
+
+/// Checks files for CI: checksums, the torch.hub naming convention, the architecture mapping and `.rnw` integrity.
+public enum Verifier {
+    /// torch.hub's `HASH_REGEX`: the hex digits between the last-but-extension dash and a dot, e.g. `b627a593`
+    /// in `resnet34-b627a593.pth`. Like `torch.hub.download_url_to_file`'s `check_hash`, the first match counts.
+    public static func hubHashPrefix(fileName: String) -> String? {
+        guard let regex = try? NSRegularExpression(pattern: "-([a-f0-9]*)\\.") else { return nil }
+        let range = NSRange(fileName.startIndex..., in: fileName)
+        guard let match = regex.firstMatch(in: fileName, range: range),
+              let group = Range(match.range(at: 1), in: fileName)
+        else { return nil }
+        return String(fileName[group])
+    }
+
+    /// Whether `text` is a SHA-256 in hex (64 digits, either case).
+    public static func isDigest(_ text: String) -> Bool {
+        text.utf8.count == 64 && text.allSatisfy(\.isHexDigit)
+    }
+
+    /// Verifies one file. Never throws: every failure becomes a problem in the result.
+    ///
+    /// - Parameters:
+    ///   - arch: check against this named architecture instead of the detected one.
+    ///   - sha256: the whole expected digest (already validated with `isDigest`).
+    public static func verify(
+        path: String, arch: String? = nil, sha256 expected: String? = nil,
+        open: (String) throws -> Checkpoint = InputFile.open
+    ) -> VerifyResult {
+        var result = VerifyResult(path: path)
+        var checkpoint: Checkpoint?
+        var layout: SafetensorsLayout?
+        do {
+            let opened = try open(path)
+            checkpoint = opened
+            result.format = opened.format.rawValue
+            result.tensorCount = opened.descriptors.count
+            if opened.format == .safetensors { layout = try SafetensorsReader.readLayout(path: path) }
+        } catch {
+            result.problems.append(describe(error))
+        }
+
+        // The digest is needed whatever else failed; one pass gives the file's and the data section's.
+        var sectionDigest: String?
+        do {
+            let digests = try FileDigest.sha256(path: path, sectionStart: layout?.dataOffset)
+            result.sha256 = digests.file
+            sectionDigest = digests.section
+        } catch {
+            if checkpoint != nil { result.problems.append(describe(error)) }
+        }
+        if let digest = result.sha256 {
+            let name = URL(fileURLWithPath: path).lastPathComponent
+            if let prefix = hubHashPrefix(fileName: name), !digest.hasPrefix(prefix) {
+                result.problems.append("SHA-256 \(digest) does not start with \(prefix) from the file name")
+            }
+            if let expected, digest != expected.lowercased() {
+                result.problems.append("SHA-256 \(digest) is not the expected \(expected.lowercased())")
+            }
+        }
+
+        if let checkpoint {
+            do {
+                let config = try WeightMapping.resolve(checkpoint.descriptors, arch: arch)
+                result.architecture = config.displayName
+            } catch {
+                result.problems.append(describe(error))
+            }
+        }
+        if let layout, layout.metadata[RNWFormat.Key.format] == RNWFormat.formatName {
+            result.problems += rnwProblems(layout: layout, dataDigest: sectionDigest)
+        }
+        return result
+    }
+
+    /// The `.rnw`-specific checks: a known format version and the data section's digest as recorded.
+    static func rnwProblems(layout: SafetensorsLayout, dataDigest: String?) -> [String] {
+        var problems: [String] = []
+        let version = layout.metadata[RNWFormat.Key.formatVersion]
+        if version != RNWFormat.version {
+            problems.append("rnw format_version \(version.map { "'\($0)'" } ?? "missing") is not \(RNWFormat.version)")
+        }
+        guard let recorded = layout.metadata[RNWFormat.Key.dataSHA256] else {
+            problems.append("rnw metadata has no data_sha256")
+            return problems
+        }
+        if let dataDigest, recorded != dataDigest {
+            problems.append("data SHA-256 \(dataDigest) does not match data_sha256 \(recorded) in the metadata")
+        }
+        return problems
+    }
+
+    private static func describe(_ error: Error) -> String {
+        (error as? RNXError)?.description ?? "\(error)"
+    }
+}

@@ -1,0 +1,135 @@
+import Foundation
+import RNXCheckpoint
+import RNXTensor
+
+/// What `rnx inspect` prints about a checkpoint: its format, where the weights were, and every tensor.
+///
+/// Built from the checkpoint's descriptors and details alone, so inspecting never reads tensor data.
+public struct InspectReport: Sendable {
+    public let path: String
+    public let format: CheckpointFormat
+    public let details: CheckpointDetails
+    public let tensors: [TensorDescriptor]
+
+    public init(checkpoint: Checkpoint) {
+        path = checkpoint.path
+        format = checkpoint.format
+        details = checkpoint.details
+        tensors = checkpoint.descriptors
+    }
+
+    /// Total element count over all tensors.
+    public var totalElements: Int { tensors.reduce(0) { $0 + $1.elementCount } }
+    /// Total bytes over all tensors.
+    public var totalBytes: Int { tensors.reduce(0) { $0 + $1.byteCount } }
+
+    /// The format as a person reads it.
+    public var formatDescription: String {
+        switch format {
+        case .torchZip: "zip (torch.save, torch >= 1.6)"
+        case .torchLegacy: "legacy (torch.save before 1.6 or _use_new_zipfile_serialization=False)"
+        case .safetensors: "safetensors"
+        }
+    }
+
+    /// The human-readable report.
+    public func text() -> String {
+        var lines: [String] = []
+        lines.append("file: \(path)")
+        var formatLine = "format: \(formatDescription)"
+        if let version = details.serializationVersion { formatLine += ", serialization version \(version)" }
+        if let proto = details.pickleProtocol { formatLine += ", pickle protocol \(proto)" }
+        lines.append(formatLine)
+        if let byteorder = details.metadata["byteorder"], byteorder != "little" {
+            lines.append("byte order: \(byteorder) (swapped to little-endian)")
+        }
+        var found = "state dict: " + (details.stateDictPath.map { "found under '\($0)'" } ?? "at the top level")
+        if !details.strippedPrefixes.isEmpty {
+            found += "; stripped prefix " + details.strippedPrefixes.map { "'\($0)'" }.joined(separator: ", then ")
+        }
+        if format != .safetensors { lines.append(found) }
+        lines.append("")
+
+        let rows = tensors.map { t in
+            [t.name, t.dtype.rawValue, t.shape.shapeDescription, Self.grouped(t.elementCount), Self.grouped(t.byteCount)]
+        }
+        let header = ["name", "dtype", "shape", "elements", "bytes"]
+        let footer = ["total (\(tensors.count) tensors)", "", "", Self.grouped(totalElements), Self.grouped(totalBytes)]
+        let all = [header] + rows + [footer]
+        let widths = (0..<5).map { column in all.map { $0[column].count }.max() ?? 0 }
+        func line(_ row: [String]) -> String {
+            var cells: [String] = []
+            for (column, cell) in row.enumerated() {
+                let pad = String(repeating: " ", count: widths[column] - cell.count)
+                cells.append(column >= 3 ? pad + cell : cell + pad)  // numbers right-aligned
+            }
+            return cells.joined(separator: "  ").trimmingTrailingSpaces()
+        }
+        lines.append(line(header))
+        for row in rows { lines.append(line(row)) }
+        lines.append(line(footer) + " (\(Self.mebibytes(totalBytes)))")
+
+        let others = details.otherEntries
+        if !others.isEmpty {
+            lines.append("")
+            lines.append("other entries:")
+            let width = others.map(\.key.count).max() ?? 0
+            for entry in others {
+                lines.append("  " + entry.key + String(repeating: " ", count: width - entry.key.count) + " = " + entry.value)
+            }
+        }
+        let metadata = details.metadata.filter { format == .safetensors || !["byteorder"].contains($0.key) }
+        if !metadata.isEmpty {
+            lines.append("")
+            lines.append(format == .safetensors ? "metadata:" : "archive records:")
+            for key in metadata.keys.sorted() { lines.append("  \(key) = \(metadata[key] ?? "")") }
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// The same report as JSON: `tensors` is a list of `{name, dtype, shape, elements, bytes}` in file order.
+    public func json() throws -> String {
+        var object: [String: Any] = [
+            "file": path,
+            "format": format.rawValue,
+            "tensors": tensors.map {
+                ["name": $0.name, "dtype": $0.dtype.rawValue, "shape": $0.shape, "elements": $0.elementCount,
+                 "bytes": $0.byteCount] as [String: Any]
+            },
+            "tensor_count": tensors.count,
+            "total_elements": totalElements,
+            "total_bytes": totalBytes,
+            "stripped_prefixes": details.strippedPrefixes,
+            "other_entries": details.otherEntries.map { ["key": $0.key, "value": $0.value] },
+            "metadata": details.metadata,
+        ]
+        object["serialization_version"] = details.serializationVersion ?? NSNull()
+        object["pickle_protocol"] = details.pickleProtocol ?? NSNull()
+        object["state_dict_path"] = details.stateDictPath ?? NSNull()
+        let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// `1234567` as `1,234,567`.
+    static func grouped(_ value: Int) -> String {
+        let digits = Array(String(value))
+        var out = ""
+        for (i, digit) in digits.enumerated() {
+            if i > 0 && (digits.count - i) % 3 == 0 { out += "," }
+            out.append(digit)
+        }
+        return out
+    }
+
+    static func mebibytes(_ bytes: Int) -> String {
+        String(format: "%.2f MiB", Double(bytes) / 1_048_576)
+    }
+}
+
+extension String {
+    fileprivate func trimmingTrailingSpaces() -> String {
+        var copy = self
+        while copy.last == " " { copy.removeLast() }
+        return copy
+    }
+}

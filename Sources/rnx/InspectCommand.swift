@@ -1,0 +1,49 @@
+import ArgumentParser
+import RNXCheckpoint
+import RNXReport
+
+/// `rnx inspect`: what a checkpoint holds, read without executing anything and without reading tensor data.
+struct InspectCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "inspect",
+        abstract: "Show a checkpoint's format, where its state dict is, and every tensor's dtype and shape.",
+        discussion: """
+            Reads .pth zip and legacy files, .pth.tar training checkpoints and safetensors/.rnw files. Only the \
+            zip directory and the pickle (or the safetensors header) are read, never the tensor data. A state dict \
+            nested in a training checkpoint (state_dict, model, model_state_dict, net, ema, ...) is found, and \
+            'module.' and '_orig_mod.' prefixes are stripped; the other entries (epoch, arch, ...) are shown.
+
+            --globals lists every global each pickle references and flags those outside rnx's allowlist. It \
+            parses the pickle without running it, so it works on files the normal load refuses (malicious ones, \
+            whole pickled models, TorchScript archives). Its exit status is 0 when every global is allowed and 1 \
+            when some are not (the report is still printed, and stderr names them); a file that cannot be \
+            parsed at all exits 65.
+
+            Examples:
+              rnx inspect resnet20-cifar10.pth
+              rnx inspect checkpoint.pth.tar --json | jq '.tensors[].name'
+              rnx inspect downloaded.pth --globals
+            """
+    )
+
+    @Argument(help: "The checkpoint to inspect (.pth, .pth.tar, .pt, .safetensors, .rnw).")
+    var file: String
+
+    @Flag(help: "Print JSON for scripts: a 'tensors' list of {name, dtype, shape, elements, bytes}, totals and details.")
+    var json = false
+
+    @Flag(help: "List every global the pickle references, flagging those outside the allowlist (exit 1 if any).")
+    var globals = false
+
+    func run() throws {
+        if globals {
+            let report = try onFile(file) { GlobalsReport(path: file, scan: try GlobalScan.scan(path: file)) }
+            print(json ? try report.json() : report.text())
+            let refused = report.refused.map(\.global)
+            if !refused.isEmpty { throw FileError(path: file, underlying: CheckpointError.refusedGlobals(refused)) }
+            return
+        }
+        let report = try onFile(file) { InspectReport(checkpoint: try Checkpoint.open(path: file)) }
+        print(json ? try report.json() : report.text())
+    }
+}

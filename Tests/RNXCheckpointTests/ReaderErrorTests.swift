@@ -1,0 +1,155 @@
+import Foundation
+import RNXCheckpoint
+import RNXPickle
+import RNXTensor
+import RNXTestSupport
+import Testing
+
+/// Each malformed or hostile file of `fixtures/checkpoints/errors/` ends in exactly the error it should.
+///
+/// The files and what is wrong with each are made by `scripts/fixtures/gen_checkpoint_errors.py`.
+struct ReaderErrorTests {
+    private func open(_ name: String) throws -> Checkpoint {
+        try Checkpoint.open(path: Fixtures.path("checkpoints/errors/" + name))
+    }
+
+    /// Opens the file and reads every tensor, so errors found only when data is read surface too.
+    private func readAll(_ name: String) throws {
+        _ = try open(name).loadAll()
+    }
+
+    @Test func unsafeEntryNames() {
+        #expect(throws: CheckpointError.unsafeEntryName("views/../evil")) { try readAll("dotdot.pth") }
+        #expect(throws: CheckpointError.unsafeEntryName("/views/data.pkl")) { try readAll("absolute.pth") }
+        #expect(throws: CheckpointError.unsafeEntryName("views\\evil")) { try readAll("backslash.pth") }
+    }
+
+    @Test func duplicateAndStrayEntries() {
+        #expect(throws: CheckpointError.corruptZip(entry: nil, reason: "two entries have the same name")) {
+            try readAll("duplicate.pth")
+        }
+        #expect(throws: CheckpointError.entryOutsidePrefix(entry: "other/data.pkl", prefix: "views")) {
+            try readAll("outside-folder.pth")
+        }
+    }
+
+    @Test func missingRecords() {
+        #expect(throws: CheckpointError.missingRecord("data.pkl")) { try readAll("no-data-pkl.pth") }
+        #expect(throws: CheckpointError.missingRecord("data/0")) { try readAll("missing-record.pth") }
+    }
+
+    @Test func byteOrder() {
+        #expect(throws: CheckpointError.unsupportedByteOrder("middle")) { try readAll("byteorder-middle.pth") }
+    }
+
+    /// The zip and pickle are intact, so the file opens; reading the flipped storage fails its CRC.
+    @Test func crcIsVerifiedWhenTheTensorIsRead() throws {
+        let checkpoint = try open("crc.pth")
+        #expect(throws: CheckpointError.crcMismatch(entry: "views/data/0")) { try checkpoint.loadTensor(at: 0) }
+    }
+
+    @Test func brokenZips() {
+        #expect {
+            try readAll("truncated.pth")
+        } throws: { error in
+            if case .corruptZip(nil, _) = error as? CheckpointError { return true }
+            return false
+        }
+        #expect {
+            try readAll("pk-garbage.pth")
+        } throws: { error in
+            if case .corruptZip(nil, _) = error as? CheckpointError { return true }
+            return false
+        }
+    }
+
+    @Test func storagesDisagreeingWithThePickle() {
+        // 6 floats declared (24 bytes), 5 present (20 bytes).
+        #expect(throws: CheckpointError.storageSizeMismatch(key: "0", declaredBytes: 24, recordBytes: 20)) {
+            try readAll("short-record.pth")
+        }
+        #expect(throws: CheckpointError.storageConflict(key: "0")) { try readAll("storage-conflict.pth") }
+    }
+
+    @Test func viewsThatDoNotFit() {
+        // Last element: 4 + (2-1)*2 + (2-1)*1 = 7, past the 6 elements of the storage.
+        #expect(throws: CheckpointError.viewOutOfBounds(name: "w", shape: [2, 2], stride: [2, 1], offset: 4, storageElements: 6)) {
+            try readAll("view-past-end.pth")
+        }
+        #expect(throws: CheckpointError.invalidView(name: "w", shape: [3], stride: [-1], offset: 5)) {
+            try readAll("negative-stride.pth")
+        }
+        #expect(throws: CheckpointError.invalidView(name: "w", shape: [2], stride: [1], offset: -1)) {
+            try readAll("negative-offset.pth")
+        }
+        #expect(throws: CheckpointError.invalidView(name: "w", shape: [2, 3], stride: [1], offset: 0)) {
+            try readAll("rank-mismatch.pth")
+        }
+        // 0x4000000000000001 * 4 elements overflows Int64.
+        #expect(throws: CheckpointError.invalidView(name: "w", shape: [0x4000_0000_0000_0001, 4], stride: [0, 0], offset: 0)) {
+            try readAll("shape-overflow.pth")
+        }
+        // 2^40 float32 elements repeated from one: 2^42 bytes.
+        #expect(throws: CheckpointError.viewTooLarge(name: "w", shape: [1 << 40], bytes: 1 << 42)) {
+            try readAll("zero-stride-huge.pth")
+        }
+    }
+
+    /// pickletools shows the REDUCE that builds the tensor at byte 157, followed by BUILD at 174.
+    @Test func buildOnATensor() {
+        #expect(throws: CheckpointError.tensorMutated(offset: 157)) { try readAll("build-on-tensor.pth") }
+    }
+
+    @Test func notAStateDict() {
+        #expect(throws: CheckpointError.noStateDict(found: "a list")) { try readAll("list-of-tensors.pth") }
+    }
+
+    /// pickletools: `13: c GLOBAL 'posix system'` (Python pickles os.system under its real module, posix).
+    @Test func dangerousGlobalIsRefused() {
+        #expect(throws: PickleError.disallowedGlobal(module: "posix", name: "system", offset: 13)) {
+            try readAll("os-system.pth")
+        }
+    }
+
+    @Test func legacyHeaders() {
+        #expect(throws: CheckpointError.badLegacyMagic) { try readAll("legacy-wrong-magic.pth") }
+        #expect(throws: CheckpointError.unsupportedLegacyProtocol(1000)) { try readAll("legacy-protocol-1000.pth") }
+    }
+
+    @Test func legacyStorages() throws {
+        #expect(throws: CheckpointError.unknownStorageKey("8")) { try readAll("legacy-unknown-key.pth") }
+        #expect(throws: CheckpointError.storageCountMismatch(key: "7", declared: 2, found: 3)) {
+            try readAll("legacy-count-mismatch.pth")
+        }
+        // The generator cut the last 3 bytes; storage keys are torch's memory addresses, so only the shortfall is fixed.
+        #expect {
+            try readAll("legacy-truncated.pth")
+        } throws: { error in
+            if case .truncatedStorage(_, _, let needed, let available) = error as? CheckpointError {
+                return needed - available == 3
+            }
+            return false
+        }
+    }
+
+    /// Files too short to be anything, and text.
+    @Test func unrecognizedFiles() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        for (name, bytes) in [("empty", [UInt8]()), ("one", [0x80]), ("eight", [UInt8](repeating: 7, count: 8)),
+                              ("text", Array("hello, world\n".utf8))] {
+            let url = directory.appendingPathComponent(name)
+            try Data(bytes).write(to: url)
+            if name == "one" {
+                #expect(throws: CheckpointError.badLegacyMagic) { try Checkpoint.open(path: url.path) }
+            } else {
+                #expect(throws: CheckpointError.unrecognizedFormat) { try Checkpoint.open(path: url.path) }
+            }
+        }
+    }
+
+    @Test func missingFileCannotBeOpened() {
+        #expect(throws: CheckpointError.cannotOpen(reason: "No such file or directory")) {
+            try Checkpoint.open(path: "/nonexistent/rnx-test.pth")
+        }
+    }
+}
