@@ -1,0 +1,150 @@
+import Foundation
+import RNXTestSupport
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The attack corpus of `fixtures/attacks/` (made by `scripts/fixtures/gen_attacks.py`) run through the real binary.
+///
+/// Each file's expected exit status and stderr line are in `MANIFEST.json`, written by hand after the refusal was
+/// reviewed as the right one for the attack; the globals each pickle names come from the generator, never from rnx.
+struct AttackCorpusTests {
+    struct Expectation: Decodable, Sendable {
+        let status: Int32
+        /// The exact stderr line, with the file's path written as `FILE`.
+        let stderr: String
+    }
+
+    struct Case: Decodable, Sendable, CustomTestStringConvertible {
+        let file: String
+        let format: String
+        let kind: String
+        let stage: String
+        let attack: String
+        let globals: [String]
+        let dangerous: [String]
+        let offset: Int?
+        let expect: Expectation?
+
+        var path: String { Fixtures.path("attacks/" + file) }
+        var testDescription: String { file }
+    }
+
+    struct Manifest: Decodable {
+        let files: [Case]
+    }
+
+    static let cases: [Case] = {
+        guard let data = try? Fixtures.data("attacks/MANIFEST.json"),
+            let manifest = try? JSONDecoder().decode(Manifest.self, from: data)
+        else { return [] }
+        return manifest.files
+    }()
+
+    static let attacks = cases.filter { $0.kind != "control" }
+    static let malicious = cases.filter { !$0.dangerous.isEmpty }
+    static let controls = cases.filter { $0.kind == "control" }
+
+    @Test func manifestListsEveryFileOfTheCorpus() throws {
+        #expect(Self.cases.count > 200)
+        let onDisk = try FileManager.default.contentsOfDirectory(atPath: Fixtures.path("attacks"))
+            .filter { $0 != "MANIFEST.json" && $0 != "README.md" }
+        #expect(Set(onDisk) == Set(Self.cases.map(\.file)))
+    }
+
+    /// The generator's own valid files must be read, or the attacks built the same way would prove nothing.
+    @Test(arguments: controls) func controlFileIsRead(_ control: Case) throws {
+        let result = try RNXProcess.run(["inspect", control.path])
+        #expect(result.status == 0, "\(result)")
+        #expect(result.stderr.isEmpty, "\(result)")
+    }
+
+    @Test(arguments: attacks) func inspectRefusesWithTheExpectedLine(_ attack: Case) throws {
+        let expect = try #require(attack.expect, "no reviewed expectation for \(attack.file): \(attack.attack)")
+        let run = try MeasuredRun(["inspect", attack.path])
+        #expect(run.status == expect.status, "\(attack.file): \(run.stderr)")
+        #expect(run.stderr == expect.stderr.replacingOccurrences(of: "FILE", with: attack.path) + "\n")
+        #expect(run.stdout.isEmpty, "\(attack.file) printed a report: \(run.stdout.prefix(200))")
+        if let offset = attack.offset, attack.stage == "open", expect.stderr.contains(" byte ") {
+            #expect(run.stderr.contains("byte \(offset)"), "\(attack.file): expected the offending opcode's offset \(offset)")
+        }
+    }
+
+    /// A generous sanity bound, not a speed target: a file under 100 KB is refused in well under a second and
+    /// never makes rnx hold 200 MB (compression bombs, 10^6-deep nesting and billion laughs included).
+    @Test(arguments: cases) func everyFileIsHandledQuicklyInBoundedMemory(_ file: Case) throws {
+        let run = try MeasuredRun(["inspect", file.path])
+        #expect(run.status == 0 || run.status == 65 || run.status == 66 || run.status == 74, "\(file.file): \(run.stderr)")
+        #expect(!run.signalled, "\(file.file) killed by a signal: \(run.stderr)")
+        #expect(run.seconds < 1.0, "\(file.file) took \(run.seconds) s")
+        #expect(run.maxResidentKB < 200 * 1024, "\(file.file) peaked at \(run.maxResidentKB) KB")
+    }
+
+    /// `--globals` parses without executing and names exactly the dangerous globals the generator put in the pickle.
+    @Test(arguments: malicious) func globalsScanNamesTheDangerousGlobals(_ file: Case) throws {
+        let result = try RNXProcess.run(["inspect", "--globals", "--json", file.path])
+        #expect(result.status == 1, "\(result)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let refused = try #require(json["refused"] as? [String], "\(result.stdout)")
+        #expect(Set(refused) == Set(file.dangerous), "\(file.file)")
+        for global in file.dangerous {
+            #expect(result.stderr.contains(global), "\(file.file): stderr does not name \(global): \(result.stderr)")
+        }
+    }
+
+    /// Refused inputs never leave an output file behind, not even a temporary one.
+    @Test(arguments: [
+        "global_os_system.pth", "stack_global_names_from_memo.pth", "zip_storage_count_exceeds_record.pth",
+        "zip_crc_mismatch_bit_flip.pth", "legacy_truncated_storage.pth", "st_overlapping.rnw", "torchscript_archive.pt",
+    ]) func convertWritesNothing(_ file: String) throws {
+        let directory = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let result = try RNXProcess.run(["convert", Fixtures.path("attacks/" + file), "out.rnw"], in: directory)
+        #expect(result.status == 65, "\(result)")
+        #expect(result.stderr.hasPrefix("rnx: "), "\(result)")
+        #expect(result.stderr.split(separator: "\n").count == 1, "\(result)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty)
+    }
+}
+
+/// One run of the binary with its own resource usage (wait4), so other tests' children never count.
+struct MeasuredRun {
+    let status: Int32
+    let signalled: Bool
+    let stdout: String
+    let stderr: String
+    let seconds: Double
+    let maxResidentKB: Int
+
+    init(_ arguments: [String]) throws {
+        let directory = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let outPath = directory.appendingPathComponent("stdout").path
+        let errPath = directory.appendingPathComponent("stderr").path
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_addopen(&actions, 2, errPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        let argv = ([RNXProcess.binary.path] + arguments).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid: pid_t = 0
+        let start = Date()
+        let spawned = posix_spawn(&pid, RNXProcess.binary.path, &actions, nil, argv, environ)
+        guard spawned == 0 else { throw CocoaError(.executableLoad) }
+        var waitStatus: Int32 = 0
+        var usage = rusage()
+        while wait4(pid, &waitStatus, 0, &usage) < 0 && errno == EINTR {}
+        seconds = Date().timeIntervalSince(start)
+        // WIFEXITED / WEXITSTATUS / WIFSIGNALED are macros Swift does not import.
+        let termSignal = waitStatus & 0x7F
+        signalled = termSignal != 0 && termSignal != 0x7F
+        status = signalled ? -termSignal : (waitStatus >> 8) & 0xFF
+        maxResidentKB = usage.ru_maxrss  // kilobytes on Linux
+        stdout = (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? ""
+        stderr = (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""
+    }
+}
