@@ -1,0 +1,34 @@
+/// A call that the pickle asked for and that the machine recorded without executing.
+///
+/// REDUCE records `callee(*arguments)`, NEWOBJ `callee.__new__(callee, *arguments)`, NEWOBJ_EX adds
+/// `keywordArguments`, INST and OBJ `callee(*arguments)`. Later opcodes that would mutate the object are recorded too.
+public struct PickleInstance: Sendable {
+    /// The global being called (an allowed class or function).
+    public var callee: GlobalName
+    /// The positional arguments (a tuple's elements).
+    public var arguments: [PickleValue]
+    /// The keyword arguments of NEWOBJ_EX, in order.
+    public var keywordArguments: [(key: PickleValue, value: PickleValue)]
+    /// What BUILD set, if anything (e.g. the `_metadata` of a torch state dict); a second BUILD replaces it.
+    public var state: PickleValue?
+    /// Items added by APPEND, APPENDS or ADDITEMS.
+    public var listItems: [PickleValue]
+    /// Items added by SETITEM or SETITEMS, in order; a repeated scalar key replaces the earlier value in place.
+    public var dictItems: [(key: PickleValue, value: PickleValue)]
+    /// Byte offset of the opcode that created the instance.
+    public var offset: Int
+
+    public init(
+        callee: GlobalName, arguments: [PickleValue], keywordArguments: [(key: PickleValue, value: PickleValue)] = [],
+        state: PickleValue? = nil, listItems: [PickleValue] = [], dictItems: [(key: PickleValue, value: PickleValue)] = [],
+        offset: Int
+    ) {
+        self.callee = callee
+        self.arguments = arguments
+        self.keywordArguments = keywordArguments
+        self.state = state
+        self.listItems = listItems
+        self.dictItems = dictItems
+        self.offset = offset
+    }
+}

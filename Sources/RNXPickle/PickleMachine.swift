@@ -1,0 +1,344 @@
+/// The state of one run of the restricted pickle machine.
+///
+/// Everything is iterative: the only loops are over opcodes and over the items one opcode handles, and compound
+/// values live in a flat heap addressed by index, so neither running nor freeing can recurse however deep the data.
+/// The stack is split by MARKs the way CPython's `_pickle.c` splits it: an opcode may only pop values pushed since
+/// the last MARK (`fence`), and POP on an empty segment removes the MARK itself.
+struct PickleMachine {
+    let bytes: [UInt8]
+    /// One past the last byte this pickle may use: the end of the data or `start + limits.maxBytes`.
+    let end: Int
+    let limits: PickleLimits
+    let policy: GlobalPolicy
+
+    var position: Int
+    /// Offset and opcode currently running, for errors.
+    var opcodeOffset = 0
+    var opcode = Opcode.stop
+
+    var stack: [PickleValue] = []
+    /// Stack heights at each open MARK, and the byte offsets of those MARKs.
+    var marks: [Int] = []
+    var markOffsets: [Int] = []
+    /// A dictionary, not an array: a hostile index such as 0xFFFFFFFF costs one entry, not four billion slots.
+    var memo: [Int: PickleValue] = [:]
+    /// The heap being built, in the order objects were created (an `ObjectID` is an index into it).
+    var nodes: [Node] = []
+    /// Nesting depth of each heap object at the time items were added (1 for an empty container).
+    var depths: [Int] = []
+    var globals: [GlobalReference] = []
+    var proto = 0
+
+    init(bytes: [UInt8], start: Int, limits: PickleLimits, policy: GlobalPolicy) {
+        self.bytes = bytes
+        self.limits = limits
+        self.policy = policy
+        self.position = max(0, min(start, bytes.count))
+        let (limitEnd, overflow) = self.position.addingReportingOverflow(max(0, limits.maxBytes))
+        self.end = overflow ? bytes.count : min(bytes.count, limitEnd)
+    }
+
+    // MARK: - Errors
+
+    var fence: Int { marks.last ?? 0 }
+
+    func underflow() -> PickleError { .stackUnderflow(opcode: opcode.name, offset: opcodeOffset) }
+
+    /// The error for needing `count` more bytes than this pickle has: truncated data, or a pickle over the size limit.
+    func pastEnd() -> PickleError {
+        end < bytes.count
+            ? .pickleTooLarge(limit: limits.maxBytes, offset: opcodeOffset)
+            : .truncated(opcode: opcode.name, offset: opcodeOffset)
+    }
+
+    // MARK: - Reading arguments
+
+    /// The next `count` bytes, checked against the data left before anything is allocated.
+    mutating func read(_ count: Int) throws -> ArraySlice<UInt8> {
+        guard count >= 0 else { throw PickleError.negativeLength(opcode: opcode.name, length: Int64(count), offset: opcodeOffset) }
+        guard count <= end - position else { throw pastEnd() }
+        defer { position += count }
+        return bytes[position..<position + count]
+    }
+
+    mutating func readByte() throws -> UInt8 {
+        guard position < end else { throw pastEnd() }
+        defer { position += 1 }
+        return bytes[position]
+    }
+
+    /// A little-endian unsigned integer of `width` bytes (at most 8).
+    mutating func readUnsigned(_ width: Int) throws -> UInt64 {
+        let slice = try read(width)
+        var value: UInt64 = 0
+        for (shift, byte) in slice.enumerated() { value |= UInt64(byte) << (8 * UInt64(shift)) }
+        return value
+    }
+
+    /// A length stored as an unsigned little-endian integer of `width` bytes; values past `Int.max` cannot be backed.
+    mutating func readLength(_ width: Int) throws -> Int {
+        let raw = try readUnsigned(width)
+        guard raw <= UInt64(Int.max) else { throw pastEnd() }
+        return Int(raw)
+    }
+
+    /// A length stored as a signed 4-byte little-endian integer (BINSTRING, LONG4).
+    mutating func readSignedLength() throws -> Int {
+        let value = Int32(bitPattern: UInt32(try readUnsigned(4)))
+        guard value >= 0 else {
+            throw PickleError.negativeLength(opcode: opcode.name, length: Int64(value), offset: opcodeOffset)
+        }
+        return Int(value)
+    }
+
+    /// A protocol 0 text argument: the bytes up to the next newline, which is consumed.
+    mutating func readLine() throws -> ArraySlice<UInt8> {
+        guard let newline = bytes[position..<end].firstIndex(of: 0x0A) else { throw pastEnd() }
+        defer { position = newline + 1 }
+        return bytes[position..<newline]
+    }
+
+    func utf8(_ slice: ArraySlice<UInt8>) throws -> String {
+        guard let string = String(validating: slice, as: UTF8.self) else {
+            throw PickleError.invalidUTF8(opcode: opcode.name, offset: opcodeOffset)
+        }
+        return string
+    }
+
+    // MARK: - Stack
+
+    mutating func push(_ value: PickleValue) {
+        stack.append(value)
+    }
+
+    mutating func pop() throws -> PickleValue {
+        guard stack.count > fence else { throw underflow() }
+        return stack.removeLast()
+    }
+
+    func top() throws -> PickleValue {
+        guard stack.count > fence, let value = stack.last else { throw underflow() }
+        return value
+    }
+
+    mutating func pushMark() throws {
+        guard marks.count < limits.maxDepth else {
+            throw PickleError.depthLimitExceeded(limit: limits.maxDepth, offset: opcodeOffset)
+        }
+        marks.append(stack.count)
+        markOffsets.append(opcodeOffset)
+    }
+
+    /// The values pushed since the last MARK, removing them and the MARK.
+    mutating func popMark() throws -> [PickleValue] {
+        guard let height = marks.popLast() else {
+            throw PickleError.missingMark(opcode: opcode.name, offset: opcodeOffset)
+        }
+        markOffsets.removeLast()
+        let items = Array(stack[height...])
+        stack.removeSubrange(height...)
+        return items
+    }
+
+    // MARK: - Heap
+
+    func depth(of value: PickleValue) -> Int {
+        if case .object(let id) = value { depths[id.index] } else { 0 }
+    }
+
+    func maxDepth<C: Collection>(of values: C) -> Int where C.Element == PickleValue {
+        values.reduce(0) { max($0, depth(of: $1)) }
+    }
+
+    func checkDepth(_ depth: Int) throws {
+        guard depth <= limits.maxDepth else {
+            throw PickleError.depthLimitExceeded(limit: limits.maxDepth, offset: opcodeOffset)
+        }
+    }
+
+    func checkSize(_ count: Int) throws {
+        guard count <= limits.maxContainerItems else {
+            throw PickleError.containerTooLarge(limit: limits.maxContainerItems, offset: opcodeOffset)
+        }
+    }
+
+    /// Adds `node`, whose direct children have depth at most `childDepth`, and returns a reference to it.
+    mutating func allocate(_ node: Node, childDepth: Int) throws -> PickleValue {
+        guard nodes.count < limits.maxObjects else {
+            throw PickleError.tooManyObjects(limit: limits.maxObjects, offset: opcodeOffset)
+        }
+        try checkDepth(childDepth + 1)
+        nodes.append(node)
+        depths.append(childDepth + 1)
+        return .object(ObjectID(index: nodes.count - 1))
+    }
+
+    /// The object `value` refers to, if any (only values this machine created are ever on its stack).
+    func node(_ value: PickleValue) -> Node? {
+        if case .object(let id) = value { nodes[id.index] } else { nil }
+    }
+
+    /// Raises the recorded depth of object `index` after children of depth `childDepth` were added to it.
+    mutating func deepen(_ index: Int, childDepth: Int) throws {
+        try checkDepth(childDepth + 1)
+        depths[index] = max(depths[index], childDepth + 1)
+    }
+
+    /// Python's notion of key identity for scalars (`1 == 1.0 == True`); nil for NaN, which equals nothing.
+    static func keyIdentity(_ value: PickleValue) -> PickleValue? {
+        switch value {
+        case .bool(let flag): return .int(flag ? 1 : 0)
+        case .float(let number):
+            if number.isNaN { return nil }
+            if number == number.rounded(), number >= -0x1p63, number < 0x1p63 { return .int(Int64(number)) }
+            return .float(number)
+        default: return value
+        }
+    }
+
+    /// Adds `key: value` pairs to `pairs` with Python dict semantics; `positions` indexes `pairs` by key.
+    func insert(
+        _ newPairs: [(key: PickleValue, value: PickleValue)], into pairs: inout [(key: PickleValue, value: PickleValue)],
+        positions: inout [PickleValue: Int]
+    ) throws {
+        for pair in newPairs {
+            if let identity = Self.keyIdentity(pair.key), let existing = positions[identity] {
+                pairs[existing].value = pair.value
+                continue
+            }
+            try checkSize(pairs.count + 1)
+            if let identity = Self.keyIdentity(pair.key) { positions[identity] = pairs.count }
+            pairs.append(pair)
+        }
+    }
+
+    /// Adds `elements` to `items` with Python set semantics; `positions` indexes `items`.
+    func insert(_ elements: [PickleValue], intoSet items: inout [PickleValue], positions: inout [PickleValue: Int]) throws {
+        for element in elements {
+            let identity = Self.keyIdentity(element)
+            if let identity, positions[identity] != nil { continue }
+            try checkSize(items.count + 1)
+            if let identity { positions[identity] = items.count }
+            items.append(element)
+        }
+    }
+
+    /// A short description of what `value` is, for errors.
+    func kindName(_ value: PickleValue) -> String {
+        switch value {
+        case .none: "None"
+        case .bool: "a bool"
+        case .int, .bigInt: "an int"
+        case .float: "a float"
+        case .string: "a str"
+        case .bytes: "bytes"
+        case .object(let id): nodes[id.index].object.kindName
+        }
+    }
+
+    // MARK: - Memo
+
+    func memoIndex(_ raw: UInt64) throws -> Int {
+        guard raw < UInt64(max(0, limits.maxMemoEntries)) else {
+            throw PickleError.memoIndexOverLimit(
+                index: raw > UInt64(Int.max) ? Int.max : Int(raw), limit: limits.maxMemoEntries, offset: opcodeOffset)
+        }
+        return Int(raw)
+    }
+
+    mutating func memoGet(_ raw: UInt64) throws {
+        let index = try memoIndex(raw)
+        guard let value = memo[index] else { throw PickleError.missingMemo(index: index, offset: opcodeOffset) }
+        push(value)
+    }
+
+    mutating func memoPut(_ raw: UInt64) throws {
+        let index = try memoIndex(raw)
+        memo[index] = try top()
+    }
+
+    /// A protocol 0 memo index: a decimal line (GET, PUT).
+    mutating func readTextIndex() throws -> UInt64 {
+        let line = try readLine()
+        guard !line.isEmpty, line.count <= 19, line.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
+            throw PickleError.invalidLiteral(opcode: opcode.name, offset: opcodeOffset)
+        }
+        return line.reduce(0) { $0 * 10 + UInt64($1 - 0x30) }
+    }
+
+    // MARK: - Globals
+
+    /// Checks a global against the policy, records it and returns the name CPython would import.
+    mutating func admitGlobal(module: String, name: String) throws -> GlobalName {
+        let global = proto < 3 ? PythonTwoNames.resolve(module: module, name: name) : GlobalName(module: module, name: name)
+        if case .allow(let allowed) = policy, !allowed.contains(global) {
+            throw PickleError.disallowedGlobal(module: global.module, name: global.name, offset: opcodeOffset)
+        }
+        globals.append(GlobalReference(global: global, offset: opcodeOffset))
+        return global
+    }
+
+    /// The global `value` refers to, or an error naming what it is instead.
+    func callee(_ value: PickleValue) throws -> GlobalName {
+        if case .fixed(.global(let name))? = node(value) { return name }
+        throw PickleError.callOfNonGlobal(opcode: opcode.name, found: kindName(value), offset: opcodeOffset)
+    }
+
+    func tupleItems(_ value: PickleValue, expected: String = "a tuple of arguments") throws -> [PickleValue] {
+        if case .fixed(.tuple(let items))? = node(value) { return items }
+        throw PickleError.wrongType(opcode: opcode.name, expected: expected, found: kindName(value), offset: opcodeOffset)
+    }
+
+    /// Records a call of `callee` instead of making it.
+    mutating func instantiate(
+        _ callee: GlobalName, arguments: [PickleValue], keywords: [(key: PickleValue, value: PickleValue)] = []
+    ) throws {
+        let childDepth = max(maxDepth(of: arguments), maxDepth(of: keywords.lazy.flatMap { [$0.key, $0.value] }))
+        let instance = PickleInstance(
+            callee: callee, arguments: arguments, keywordArguments: keywords, offset: opcodeOffset)
+        push(try allocate(.instance(InstanceBox(instance)), childDepth: childDepth))
+    }
+}
+
+/// A heap object while the machine runs.
+///
+/// Objects that opcodes grow (lists, sets, dicts, instances) live in class boxes so that growing one mutates its
+/// array in place: an enum payload cannot be mutated without copying it, which would make n APPENDs cost n².
+/// Boxes never point at each other (values refer to objects by index), so freeing them never recurses.
+enum Node {
+    case fixed(PickleObject)
+    case list(ItemsBox)
+    case set(ItemsBox)
+    case dict(PairsBox)
+    case instance(InstanceBox)
+
+    /// The finished object.
+    var object: PickleObject {
+        switch self {
+        case .fixed(let object): object
+        case .list(let box): .list(box.items)
+        case .set(let box): .set(box.items)
+        case .dict(let box): .dict(box.pairs)
+        case .instance(let box): .instance(box.instance)
+        }
+    }
+}
+
+final class ItemsBox {
+    var items: [PickleValue]
+    /// For sets: where each element's key identity sits in `items`.
+    var positions: [PickleValue: Int] = [:]
+    init(_ items: [PickleValue] = []) { self.items = items }
+}
+
+final class PairsBox {
+    var pairs: [(key: PickleValue, value: PickleValue)] = []
+    var positions: [PickleValue: Int] = [:]
+}
+
+final class InstanceBox {
+    var instance: PickleInstance
+    /// Where each key of `instance.dictItems` sits.
+    var positions: [PickleValue: Int] = [:]
+    init(_ instance: PickleInstance) { self.instance = instance }
+}
