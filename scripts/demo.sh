@@ -6,3 +6,4 @@ out=$2
 mkdir -p "$out"
 set -x
 "$rnx" archs
+"$rnx" inspect fixtures/checkpoints/resnet20-cifar10.pth

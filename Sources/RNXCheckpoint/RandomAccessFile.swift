@@ -39,21 +39,28 @@ final class RandomAccessFile: @unchecked Sendable {
         guard offset >= 0, count >= 0, let end = Optional(offset.addingReportingOverflow(count)), !end.overflow,
               end.partialValue <= size
         else { throw CheckpointError.readFailed(reason: "\(count) bytes at offset \(offset) lie past the end") }
-        var bytes = [UInt8](repeating: 0, count: count)
-        var done = 0
-        while done < count {
-            let got = bytes.withUnsafeMutableBytes { buffer in
-                pread(descriptor, buffer.baseAddress! + done, count - done, off_t(offset + done))
+        // Filled by pread before anyone sees it, so the buffer need not be zeroed first (it is a large tensor's worth).
+        var failure: CheckpointError?
+        let bytes = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+            var done = 0
+            while done < count {
+                let got = pread(descriptor, buffer.baseAddress! + done, count - done, off_t(offset + done))
+                if got < 0 {
+                    if errno == EINTR { continue }
+                    failure = .readFailed(reason: String(cString: strerror(errno)))
+                    break
+                }
+                if got == 0 {
+                    failure = .readFailed(
+                        reason: "file ended at offset \(offset + done), expected \(count - done) more bytes")
+                    break
+                }
+                done += got
             }
-            if got < 0 {
-                if errno == EINTR { continue }
-                throw CheckpointError.readFailed(reason: String(cString: strerror(errno)))
-            }
-            if got == 0 {
-                throw CheckpointError.readFailed(reason: "file ended at offset \(offset + done), expected \(count - done) more bytes")
-            }
-            done += got
+            // On failure the bytes read so far are still initialized; the array is discarded anyway.
+            initialized = failure == nil ? count : done
         }
+        if let failure { throw failure }
         return bytes
     }
 }

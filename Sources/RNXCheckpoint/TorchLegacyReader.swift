@@ -24,9 +24,14 @@ public enum TorchLegacyReader {
 
     /// Opens a legacy checkpoint lazily.
     public static func read(path: String) throws -> Checkpoint {
+        try read(path: path, window: initialWindow)
+    }
+
+    /// `read(path:)` with a chosen first window, so tests can make the pickles outgrow it.
+    static func read(path: String, window: Int) throws -> Checkpoint {
         let file = try RandomAccessFile(path: path)
         let plain = Unpickler(policy: .allow([]))
-        let pickles = try readPickles(file, runPlain: { try plain.run($0, from: $1) }) {
+        let pickles = try readPickles(file, window: window, runPlain: { try plain.run($0, from: $1) }) {
             try Checkpoint.runTorchPickle($0, from: $1)
         }
         let layer = try TorchPickleLayer(pickles.main)
@@ -77,19 +82,26 @@ public enum TorchLegacyReader {
     /// `runMain` runs the object pickle and `runPlain` the others (the normal load refuses globals in them;
     /// `--globals` only scans).
     static func readPickles(
-        _ file: RandomAccessFile, runPlain: ([UInt8], Int) throws -> PickleResult,
+        _ file: RandomAccessFile, window first: Int = initialWindow, runPlain: ([UInt8], Int) throws -> PickleResult,
         runMain: ([UInt8], Int) throws -> PickleResult
     ) throws -> Pickles {
-        var window = min(file.size, initialWindow)
+        var window = min(file.size, max(first, 16))
         let limit = PickleLimits.standard.maxBytes
         while true {
             let bytes = try file.read(offset: 0, count: window)
             do {
                 return try parsePickles(bytes, runPlain: runPlain, runMain: runMain)
-            } catch let error as PickleError where window < file.size && window < limit {
-                _ = error  // probably cut off by the window; retry with more of the file
-                window = min(file.size, window * 4, limit)
+            } catch let error as PickleError where window < file.size && window < limit && isCutOff(error) {
+                window = min(file.size, window * 4, limit)  // the window ended inside a pickle: read more
             }
+        }
+    }
+
+    /// Whether a pickle failed only because its bytes ran out (so a larger window may hold it).
+    private static func isCutOff(_ error: PickleError) -> Bool {
+        switch error {
+        case .truncated, .missingStop: true
+        default: false
         }
     }
 

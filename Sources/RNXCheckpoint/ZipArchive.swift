@@ -1,4 +1,5 @@
 import CLibzip
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -10,7 +11,7 @@ import RNXTensor
 ///
 /// libzip parses the directory (including zip64), checks local against central headers (`ZIP_CHECKCONS`) and
 /// verifies each entry's CRC-32 when it is read to its end, which `read(_:)` always does.
-/// Not thread-safe: one archive serves one reader at a time.
+/// libzip handles are not thread-safe, so reads are serialized by a lock.
 final class ZipArchive: @unchecked Sendable {
     /// One entry of the central directory.
     struct Entry: Sendable {
@@ -18,10 +19,16 @@ final class ZipArchive: @unchecked Sendable {
         let name: String
         /// Uncompressed size as the directory declares it.
         let size: Int
+        /// Size of the stored (possibly deflated) data.
+        let compressedSize: Int
     }
+
+    /// deflate cannot expand data more than about 1032:1, so a larger declared size is a lie or a bomb.
+    static let maxInflationRatio = 1032
 
     let entries: [Entry]
     private let handle: OpaquePointer
+    private let lock = NSLock()
 
     /// Opens `path` and validates the names of all entries (no `..`, absolute paths, backslashes or duplicates).
     init(path: String) throws {
@@ -49,7 +56,8 @@ final class ZipArchive: @unchecked Sendable {
             var info = zip_stat_t()
             zip_stat_init(&info)
             guard zip_stat_index(handle, index, zip_flags_t(ZIP_FL_ENC_RAW), &info) == 0, let cName = info.name,
-                  info.valid & UInt64(ZIP_STAT_SIZE) != 0, info.size <= UInt64(Int.max)
+                  info.valid & UInt64(ZIP_STAT_SIZE) != 0, info.valid & UInt64(ZIP_STAT_COMP_SIZE) != 0,
+                  info.size <= UInt64(Int.max), info.comp_size <= UInt64(Int.max)
             else {
                 let reason = String(cString: zip_strerror(handle))
                 zip_discard(handle)
@@ -66,7 +74,7 @@ final class ZipArchive: @unchecked Sendable {
                 zip_discard(handle)
                 throw CheckpointError.corruptZip(entry: nil, reason: "two entries have the same name")
             }
-            entries.append(Entry(index: index, name: name, size: Int(info.size)))
+            entries.append(Entry(index: index, name: name, size: Int(info.size), compressedSize: Int(info.comp_size)))
         }
         self.entries = entries
     }
@@ -83,6 +91,15 @@ final class ZipArchive: @unchecked Sendable {
 
     /// Reads a whole entry, which must hold exactly its declared size, and lets libzip check its CRC.
     func read(_ entry: Entry) throws -> [UInt8] {
+        // Allocate only what the file's bytes can back: a 1 KB entry cannot claim gigabytes.
+        let backed = CheckedArithmetic.multiply(entry.compressedSize, Self.maxInflationRatio) ?? Int.max
+        guard entry.size <= max(backed, 1024) else {
+            throw CheckpointError.corruptZip(
+                entry: entry.name,
+                reason: "declares \(entry.size) bytes, more than its \(entry.compressedSize) compressed bytes can hold")
+        }
+        lock.lock()
+        defer { lock.unlock() }
         guard let file = zip_fopen_index(handle, entry.index, 0) else {
             throw CheckpointError.corruptZip(entry: entry.name, reason: String(cString: zip_strerror(handle)))
         }

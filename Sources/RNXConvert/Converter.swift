@@ -40,6 +40,7 @@ public enum Converter {
             source: source, descriptors: checkpoint.descriptors, adaptations: options.adaptations)
         let outputDescriptors = checkpoint.descriptors.map(plan.descriptor(for:))
         let target = plan.target
+        let notes = extractionNotes(checkpoint.details) + plan.notes
 
         // The input's digest goes into the header, so it is computed alongside and patched in at the end.
         let digest = BackgroundDigest(path: input)
@@ -53,7 +54,7 @@ public enum Converter {
             (RNWFormat.Key.sourceFile, URL(fileURLWithPath: input).lastPathComponent),
             (RNWFormat.Key.sourceFormat, checkpoint.format.rawValue),
             (RNWFormat.Key.sourceSHA256, ""),
-            (RNWFormat.Key.adaptations, jsonArray(plan.notes)),
+            (RNWFormat.Key.adaptations, jsonArray(notes)),
             (RNWFormat.Key.rnxVersion, options.rnxVersion),
             (RNWFormat.Key.dataSHA256, ""),
         ]
@@ -104,7 +105,7 @@ public enum Converter {
         syncDirectory(directory.isEmpty ? "." : directory)
         return ConvertReport(
             input: input, output: output, config: target, tensorCount: outputDescriptors.count,
-            adaptations: plan.notes, outputSize: result.fileSize, dataSHA256: result.dataSHA256,
+            adaptations: notes, outputSize: result.fileSize, dataSHA256: result.dataSHA256,
             sourceSHA256: sourceDigest)
     }
 
@@ -143,6 +144,14 @@ public enum Converter {
         case .cannotCreate(let reason), .writeFailed(let reason): reason
         default: error.description
         }
+    }
+
+    /// How the state dict was taken out of the file, when it was not simply the whole file.
+    static func extractionNotes(_ details: CheckpointDetails) -> [String] {
+        var notes: [String] = []
+        if let path = details.stateDictPath { notes.append("state dict taken from '\(path)' of a training checkpoint") }
+        for prefix in details.strippedPrefixes { notes.append("key prefix '\(prefix)' stripped") }
+        return notes
     }
 
     /// A JSON array of strings, for the `adaptations` metadata value.

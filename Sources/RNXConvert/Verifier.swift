@@ -62,16 +62,18 @@ public enum Verifier {
             }
         }
 
+        var config: ResNetConfig?
         if let checkpoint {
             do {
-                let config = try WeightMapping.resolve(checkpoint.descriptors, arch: arch)
-                result.architecture = config.displayName
+                config = try WeightMapping.resolve(checkpoint.descriptors, arch: arch)
+                result.architecture = config?.displayName
             } catch {
                 result.problems.append(describe(error))
             }
         }
         if let layout, layout.metadata[RNWFormat.Key.format] == RNWFormat.formatName {
             result.problems += rnwProblems(layout: layout, dataDigest: sectionDigest)
+            if let config { result.problems += metadataMismatches(layout.metadata, config) }
         }
         return result
     }
@@ -91,6 +93,17 @@ public enum Verifier {
             problems.append("data SHA-256 \(dataDigest) does not match data_sha256 \(recorded) in the metadata")
         }
         return problems
+    }
+
+    /// Where the metadata's architecture, num_classes or in_channels disagree with what the tensors are.
+    static func metadataMismatches(_ metadata: [String: String], _ config: ResNetConfig) -> [String] {
+        let facts = [
+            (RNWFormat.Key.architecture, config.displayName), (RNWFormat.Key.numClasses, String(config.numClasses)),
+            (RNWFormat.Key.inChannels, String(config.inChannels)),
+        ]
+        return facts.compactMap { key, actual in
+            metadata[key] == actual ? nil : "rnw metadata says \(key) \(metadata[key] ?? "(missing)"), the tensors say \(actual)"
+        }
     }
 
     private static func describe(_ error: Error) -> String {

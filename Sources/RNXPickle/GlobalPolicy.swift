@@ -1,4 +1,7 @@
 /// Which globals a pickle may name.
+///
+/// Names are compared after CPython's protocol 0-2 renames (`__builtin__.set` is `builtins.set`, `copy_reg` is
+/// `copyreg`, `commands` is `subprocess`), exactly and as strings: nothing is imported to compare them.
 public enum GlobalPolicy: Sendable {
     /// Only these globals may be pushed; any other is refused with `PickleError.disallowedGlobal`.
     case allow(Set<GlobalName>)

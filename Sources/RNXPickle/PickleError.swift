@@ -15,7 +15,8 @@ public enum PickleError: Error, Equatable, Sendable {
     case stackUnderflow(opcode: String, offset: Int)
     /// An opcode that works on the items since the last MARK found no MARK.
     case missingMark(opcode: String, offset: Int)
-    /// STOP was reached while a MARK (pushed at `markOffset`) was still open.
+    /// STOP was reached while a MARK (pushed at `markOffset`) was still open. CPython ignores this; its pickler never
+    /// writes it, so rnx treats it as corruption.
     case unclosedMark(markOffset: Int, offset: Int)
     /// GET, BINGET or LONG_BINGET named a memo slot nothing was stored in.
     case missingMemo(index: Int, offset: Int)
@@ -31,6 +32,8 @@ public enum PickleError: Error, Equatable, Sendable {
     case depthLimitExceeded(limit: Int, offset: Int)
     /// One container would hold more than `PickleLimits.maxContainerItems` items.
     case containerTooLarge(limit: Int, offset: Int)
+    /// The machine's stack would hold more than `PickleLimits.maxContainerItems` values.
+    case stackTooLarge(limit: Int, offset: Int)
     /// The pickle would create more than `PickleLimits.maxObjects` heap objects.
     case tooManyObjects(limit: Int, offset: Int)
     /// The pickle runs on past `PickleLimits.maxBytes` bytes without reaching STOP.
@@ -83,6 +86,8 @@ extension PickleError: CustomStringConvertible {
             "pickle nests deeper than \(limit) levels at byte \(offset)"
         case .containerTooLarge(let limit, let offset):
             "pickle builds a container of more than \(limit) items at byte \(offset)"
+        case .stackTooLarge(let limit, let offset):
+            "pickle stacks more than \(limit) values at byte \(offset)"
         case .tooManyObjects(let limit, let offset):
             "pickle creates more than \(limit) objects (at byte \(offset))"
         case .pickleTooLarge(let limit, let offset):
@@ -116,7 +121,7 @@ extension PickleError: CustomStringConvertible {
             .missingStop(let offset), .stackUnderflow(_, let offset), .missingMark(_, let offset),
             .unclosedMark(_, let offset), .missingMemo(_, let offset), .memoIndexOverLimit(_, _, let offset),
             .invalidUTF8(_, let offset), .invalidLiteral(_, let offset), .negativeLength(_, _, let offset),
-            .depthLimitExceeded(_, let offset), .containerTooLarge(_, let offset), .tooManyObjects(_, let offset),
+            .depthLimitExceeded(_, let offset), .containerTooLarge(_, let offset), .stackTooLarge(_, let offset), .tooManyObjects(_, let offset),
             .pickleTooLarge(_, let offset), .unsupportedProtocol(_, let offset), .outOfBandBuffer(_, let offset),
             .extensionCode(_, let offset), .callOfNonGlobal(_, _, let offset), .wrongType(_, _, _, let offset),
             .invalidTarget(_, _, let offset), .oddItemCount(_, let offset):

@@ -4,6 +4,7 @@
 /// recurses. Use the accessors (`tuple(_:)`, `dict(_:)`, `string(_:)`, ...) and `render(_:limit:)` to read values;
 /// none of them recurses either.
 public struct PickleHeap: Sendable {
+    /// Every object, in the order the pickle created them; `ObjectID.index` indexes this array.
     public internal(set) var objects: [PickleObject] = []
     public init() {}
     /// The object `id` names; `id` must come from this heap.

@@ -1,6 +1,6 @@
 extension PickleMachine {
     /// Runs opcodes until STOP and returns what the pickle built.
-    mutating func run() throws -> PickleResult {
+    func run() throws(PickleError) -> PickleResult {
         while true {
             opcodeOffset = position
             guard position < end else {
@@ -28,7 +28,7 @@ extension PickleMachine {
     }
 
     /// Runs one opcode other than STOP.
-    mutating func step(_ op: Opcode) throws {
+    func step(_ op: Opcode) throws(PickleError) {
         switch op {
         case .stop:
             break
@@ -46,7 +46,7 @@ extension PickleMachine {
         case .popMark:
             _ = try popMark()
         case .dup:
-            push(try top())
+            try push(try top())
         case .proto:
             let version = Int(try readByte())
             guard version <= 5 else { throw PickleError.unsupportedProtocol(version: version, offset: opcodeOffset) }
@@ -58,95 +58,95 @@ extension PickleMachine {
 
         // Scalars.
         case .none:
-            push(.none)
+            try push(.none)
         case .newTrue:
-            push(.bool(true))
+            try push(.bool(true))
         case .newFalse:
-            push(.bool(false))
+            try push(.bool(false))
         case .binInt:
-            push(.int(Int64(Int32(bitPattern: UInt32(try readUnsigned(4))))))
+            try push(.int(Int64(Int32(bitPattern: UInt32(try readUnsigned(4))))))
         case .binInt1:
-            push(.int(Int64(try readUnsigned(1))))
+            try push(.int(Int64(try readUnsigned(1))))
         case .binInt2:
-            push(.int(Int64(try readUnsigned(2))))
+            try push(.int(Int64(try readUnsigned(2))))
         case .int:
-            push(try parseIntLine(try readLine()))
+            try push(try parseIntLine(try readLine()))
         case .long:
             var line = try readLine()
             if line.last == UInt8(ascii: "L") { line = line.dropLast() }
             guard let value = PickleInteger.decimal(line) else {
                 throw PickleError.invalidLiteral(opcode: op.name, offset: opcodeOffset)
             }
-            push(value)
+            try push(value)
         case .long1:
-            push(PickleInteger.twosComplement(try read(Int(try readUnsigned(1)))))
+            try push(PickleInteger.twosComplement(try read(Int(try readUnsigned(1)))))
         case .long4:
-            push(PickleInteger.twosComplement(try read(try readSignedLength())))
+            try push(PickleInteger.twosComplement(try read(try readSignedLength())))
         case .float:
-            push(try parseFloatLine(try readLine()))
+            try push(try parseFloatLine(try readLine()))
         case .binFloat:
             // BINFLOAT is the one big-endian argument.
-            push(.float(Double(bitPattern: try readUnsigned(8).byteSwapped)))
+            try push(.float(Double(bitPattern: try readUnsigned(8).byteSwapped)))
 
         // Strings and bytes.
         case .string:
-            push(.string(try utf8(try decodeQuotedString(try readLine())[...])))
+            try push(.string(try utf8(try decodeQuotedString(try readLine())[...])))
         case .binString:
-            push(.string(try utf8(try read(try readSignedLength()))))
+            try push(.string(try utf8(try read(try readSignedLength()))))
         case .shortBinString:
-            push(.string(try utf8(try read(Int(try readByte())))))
+            try push(.string(try utf8(try read(Int(try readByte())))))
         case .unicode:
-            push(.string(try decodeRawUnicodeEscape(try readLine())))
+            try push(.string(try decodeRawUnicodeEscape(try readLine())))
         case .shortBinUnicode:
-            push(.string(try utf8(try read(Int(try readByte())))))
+            try push(.string(try utf8(try read(Int(try readByte())))))
         case .binUnicode:
-            push(.string(try utf8(try read(try readLength(4)))))
+            try push(.string(try utf8(try read(try readLength(4)))))
         case .binUnicode8:
-            push(.string(try utf8(try read(try readLength(8)))))
+            try push(.string(try utf8(try read(try readLength(8)))))
         case .shortBinBytes:
-            push(.bytes(Array(try read(Int(try readByte())))))
+            try push(.bytes(Array(try read(Int(try readByte())))))
         case .binBytes:
-            push(.bytes(Array(try read(try readLength(4)))))
+            try push(.bytes(Array(try read(try readLength(4)))))
         case .binBytes8, .byteArray8:
             // A bytearray is kept as bytes: the machine never mutates values, so the difference does not matter.
-            push(.bytes(Array(try read(try readLength(8)))))
+            try push(.bytes(Array(try read(try readLength(8)))))
         case .nextBuffer, .readonlyBuffer:
             throw PickleError.outOfBandBuffer(opcode: op.name, offset: opcodeOffset)
 
         // Containers.
         case .emptyTuple:
-            push(try allocate(.fixed(.tuple([])), childDepth: 0))
+            try push(try allocate(.fixed(.tuple([])), childDepth: 0))
         case .tuple1, .tuple2, .tuple3:
             let count = Int(op.rawValue - Opcode.tuple1.rawValue) + 1
             guard stack.count - fence >= count else { throw underflow() }
             let items = Array(stack.suffix(count))
             stack.removeLast(count)
-            push(try allocate(.fixed(.tuple(items)), childDepth: maxDepth(of: items)))
+            try push(try allocate(.fixed(.tuple(items)), childDepth: maxDepth(of: items)))
         case .tuple:
             let items = try popMark()
             try checkSize(items.count)
-            push(try allocate(.fixed(.tuple(items)), childDepth: maxDepth(of: items)))
+            try push(try allocate(.fixed(.tuple(items)), childDepth: maxDepth(of: items)))
         case .emptyList:
-            push(try allocate(.list(ItemsBox()), childDepth: 0))
+            try push(try allocate(.list(ItemsBox()), childDepth: 0))
         case .list:
             let items = try popMark()
             try checkSize(items.count)
-            push(try allocate(.list(ItemsBox(items)), childDepth: maxDepth(of: items)))
+            try push(try allocate(.list(ItemsBox(items)), childDepth: maxDepth(of: items)))
         case .emptyDict:
-            push(try allocate(.dict(PairsBox()), childDepth: 0))
+            try push(try allocate(.dict(PairsBox()), childDepth: 0))
         case .dict:
             let items = try popMark()
             let value = try allocate(.dict(PairsBox()), childDepth: 0)
-            push(value)
+            try push(value)
             try setItems(pairs(items), on: value)
         case .emptySet:
-            push(try allocate(.set(ItemsBox()), childDepth: 0))
+            try push(try allocate(.set(ItemsBox()), childDepth: 0))
         case .frozenSet:
             let items = try popMark()
             var elements: [PickleValue] = []
             var positions: [PickleValue: Int] = [:]
             try insert(items, intoSet: &elements, positions: &positions)
-            push(try allocate(.fixed(.frozenSet(elements)), childDepth: maxDepth(of: elements)))
+            try push(try allocate(.fixed(.frozenSet(elements)), childDepth: maxDepth(of: elements)))
         case .append:
             let item = try pop()
             try append([item], to: try top())
@@ -184,7 +184,7 @@ extension PickleMachine {
         case .global:
             let module = try utf8(try readLine())
             let name = try utf8(try readLine())
-            push(try allocate(.fixed(.global(try admitGlobal(module: module, name: name))), childDepth: 0))
+            try push(try allocate(.fixed(.global(try admitGlobal(module: module, name: name))), childDepth: 0))
         case .stackGlobal:
             let name = try pop()
             let module = try pop()
@@ -193,7 +193,7 @@ extension PickleMachine {
                     opcode: op.name, expected: "two strings", found: "\(kindName(module)) and \(kindName(name))",
                     offset: opcodeOffset)
             }
-            push(try allocate(.fixed(.global(try admitGlobal(module: moduleName, name: globalName))), childDepth: 0))
+            try push(try allocate(.fixed(.global(try admitGlobal(module: moduleName, name: globalName))), childDepth: 0))
         case .inst:
             let module = try utf8(try readLine())
             let name = try utf8(try readLine())
@@ -230,10 +230,10 @@ extension PickleMachine {
             guard line.allSatisfy({ $0 < 0x80 }) else {
                 throw PickleError.invalidLiteral(opcode: op.name, offset: opcodeOffset)
             }
-            push(try allocate(.fixed(.persistent(.string(try utf8(line)))), childDepth: 0))
+            try push(try allocate(.fixed(.persistent(.string(try utf8(line)))), childDepth: 0))
         case .binPersID:
             let id = try pop()
-            push(try allocate(.fixed(.persistent(id)), childDepth: depth(of: id)))
+            try push(try allocate(.fixed(.persistent(id)), childDepth: depth(of: id)))
         case .ext1, .ext2, .ext4:
             let width = op == .ext1 ? 1 : op == .ext2 ? 2 : 4
             throw PickleError.extensionCode(code: Int(try readUnsigned(width)), offset: opcodeOffset)
@@ -241,13 +241,13 @@ extension PickleMachine {
     }
 
     /// Consecutive key, value pairs of `items`.
-    func pairs(_ items: [PickleValue]) throws -> [(key: PickleValue, value: PickleValue)] {
+    func pairs(_ items: [PickleValue]) throws(PickleError) -> [(key: PickleValue, value: PickleValue)] {
         guard items.count % 2 == 0 else { throw PickleError.oddItemCount(opcode: opcode.name, offset: opcodeOffset) }
         return stride(from: 0, to: items.count, by: 2).map { (items[$0], items[$0 + 1]) }
     }
 
     /// The heap index `target` refers to, or an error naming what it is for opcodes that mutate objects.
-    func mutableTarget(_ target: PickleValue) throws -> Int {
+    func mutableTarget(_ target: PickleValue) throws(PickleError) -> Int {
         guard case .object(let id) = target else {
             throw PickleError.invalidTarget(opcode: opcode.name, target: kindName(target), offset: opcodeOffset)
         }
@@ -259,7 +259,7 @@ extension PickleMachine {
     }
 
     /// APPEND and APPENDS: lists grow, instances record the items.
-    mutating func append(_ items: [PickleValue], to target: PickleValue) throws {
+    func append(_ items: [PickleValue], to target: PickleValue) throws(PickleError) {
         let index = try mutableTarget(target)
         switch nodes[index] {
         case .list(let box):
@@ -275,7 +275,7 @@ extension PickleMachine {
     }
 
     /// SETITEM and SETITEMS: dicts and instances take key, value pairs.
-    mutating func setItems(_ pairs: [(key: PickleValue, value: PickleValue)], on target: PickleValue) throws {
+    func setItems(_ pairs: [(key: PickleValue, value: PickleValue)], on target: PickleValue) throws(PickleError) {
         let index = try mutableTarget(target)
         switch nodes[index] {
         case .dict(let box):
@@ -285,11 +285,13 @@ extension PickleMachine {
         default:
             throw refuse(index)
         }
-        try deepen(index, childDepth: pairs.reduce(0) { max($0, depth(of: $1.key), depth(of: $1.value)) })
+        var deepest = 0
+        for pair in pairs { deepest = max(deepest, depth(of: pair.key), depth(of: pair.value)) }
+        try deepen(index, childDepth: deepest)
     }
 
     /// ADDITEMS: sets take elements, instances record them as list items (CPython calls their `add`).
-    mutating func addItems(_ items: [PickleValue], to target: PickleValue) throws {
+    func addItems(_ items: [PickleValue], to target: PickleValue) throws(PickleError) {
         let index = try mutableTarget(target)
         switch nodes[index] {
         case .set(let box):
@@ -304,7 +306,7 @@ extension PickleMachine {
     }
 
     /// BUILD: only instances take a state.
-    mutating func build(_ state: PickleValue, on target: PickleValue) throws {
+    func build(_ state: PickleValue, on target: PickleValue) throws(PickleError) {
         let index = try mutableTarget(target)
         guard case .instance(let box) = nodes[index] else { throw refuse(index) }
         box.instance.state = state

@@ -3,7 +3,7 @@ extension PickleMachine {
     var malformed: PickleError { .invalidLiteral(opcode: opcode.name, offset: opcodeOffset) }
 
     /// INT: decimal text, where Python 2's `00` and `01` stand for False and True.
-    func parseIntLine(_ line: ArraySlice<UInt8>) throws -> PickleValue {
+    func parseIntLine(_ line: ArraySlice<UInt8>) throws(PickleError) -> PickleValue {
         if line.elementsEqual("00".utf8) { return .bool(false) }
         if line.elementsEqual("01".utf8) { return .bool(true) }
         guard let value = PickleInteger.decimal(line) else { throw malformed }
@@ -11,7 +11,7 @@ extension PickleMachine {
     }
 
     /// FLOAT: Python's `repr` of a float (`1.5`, `1e-05`, `inf`, `nan`).
-    func parseFloatLine(_ line: ArraySlice<UInt8>) throws -> PickleValue {
+    func parseFloatLine(_ line: ArraySlice<UInt8>) throws(PickleError) -> PickleValue {
         guard !line.isEmpty, line.count <= 64, line.allSatisfy({ $0 > 0x20 && $0 < 0x7F }),
             let value = Double(String(decoding: line, as: UTF8.self))
         else { throw malformed }
@@ -21,7 +21,7 @@ extension PickleMachine {
     }
 
     /// STRING: a quoted, backslash-escaped byte string (`'abc'`, `"it's"`), as Python's `codecs.escape_decode` reads it.
-    func decodeQuotedString(_ line: ArraySlice<UInt8>) throws -> [UInt8] {
+    func decodeQuotedString(_ line: ArraySlice<UInt8>) throws(PickleError) -> [UInt8] {
         guard line.count >= 2, let quote = line.first, quote == line.last,
             quote == UInt8(ascii: "'") || quote == UInt8(ascii: "\"")
         else { throw malformed }
@@ -75,7 +75,7 @@ extension PickleMachine {
 
     /// UNICODE: Latin-1 bytes where `\uXXXX` and `\UXXXXXXXX` (after an odd run of backslashes) are code points,
     /// as Python's `raw-unicode-escape` codec reads them.
-    func decodeRawUnicodeEscape(_ line: ArraySlice<UInt8>) throws -> String {
+    func decodeRawUnicodeEscape(_ line: ArraySlice<UInt8>) throws(PickleError) -> String {
         var scalars = String.UnicodeScalarView()
         var index = line.startIndex
         while index < line.endIndex {

@@ -1,10 +1,11 @@
-/// The state of one run of the restricted pickle machine.
+/// The state of one run of the restricted pickle machine (a class: mutating a struct this size through helper
+/// methods let Swift copy it, and with it the stack, on hot paths).
 ///
 /// Everything is iterative: the only loops are over opcodes and over the items one opcode handles, and compound
 /// values live in a flat heap addressed by index, so neither running nor freeing can recurse however deep the data.
 /// The stack is split by MARKs the way CPython's `_pickle.c` splits it: an opcode may only pop values pushed since
 /// the last MARK (`fence`), and POP on an empty segment removes the MARK itself.
-struct PickleMachine {
+final class PickleMachine {
     let bytes: [UInt8]
     /// One past the last byte this pickle may use: the end of the data or `start + limits.maxBytes`.
     let end: Int
@@ -54,21 +55,21 @@ struct PickleMachine {
     // MARK: - Reading arguments
 
     /// The next `count` bytes, checked against the data left before anything is allocated.
-    mutating func read(_ count: Int) throws -> ArraySlice<UInt8> {
+    func read(_ count: Int) throws(PickleError) -> ArraySlice<UInt8> {
         guard count >= 0 else { throw PickleError.negativeLength(opcode: opcode.name, length: Int64(count), offset: opcodeOffset) }
         guard count <= end - position else { throw pastEnd() }
         defer { position += count }
         return bytes[position..<position + count]
     }
 
-    mutating func readByte() throws -> UInt8 {
+    func readByte() throws(PickleError) -> UInt8 {
         guard position < end else { throw pastEnd() }
         defer { position += 1 }
         return bytes[position]
     }
 
     /// A little-endian unsigned integer of `width` bytes (at most 8).
-    mutating func readUnsigned(_ width: Int) throws -> UInt64 {
+    func readUnsigned(_ width: Int) throws(PickleError) -> UInt64 {
         let slice = try read(width)
         var value: UInt64 = 0
         for (shift, byte) in slice.enumerated() { value |= UInt64(byte) << (8 * UInt64(shift)) }
@@ -76,14 +77,14 @@ struct PickleMachine {
     }
 
     /// A length stored as an unsigned little-endian integer of `width` bytes; values past `Int.max` cannot be backed.
-    mutating func readLength(_ width: Int) throws -> Int {
+    func readLength(_ width: Int) throws(PickleError) -> Int {
         let raw = try readUnsigned(width)
         guard raw <= UInt64(Int.max) else { throw pastEnd() }
         return Int(raw)
     }
 
     /// A length stored as a signed 4-byte little-endian integer (BINSTRING, LONG4).
-    mutating func readSignedLength() throws -> Int {
+    func readSignedLength() throws(PickleError) -> Int {
         let value = Int32(bitPattern: UInt32(try readUnsigned(4)))
         guard value >= 0 else {
             throw PickleError.negativeLength(opcode: opcode.name, length: Int64(value), offset: opcodeOffset)
@@ -92,13 +93,13 @@ struct PickleMachine {
     }
 
     /// A protocol 0 text argument: the bytes up to the next newline, which is consumed.
-    mutating func readLine() throws -> ArraySlice<UInt8> {
+    func readLine() throws(PickleError) -> ArraySlice<UInt8> {
         guard let newline = bytes[position..<end].firstIndex(of: 0x0A) else { throw pastEnd() }
         defer { position = newline + 1 }
         return bytes[position..<newline]
     }
 
-    func utf8(_ slice: ArraySlice<UInt8>) throws -> String {
+    func utf8(_ slice: ArraySlice<UInt8>) throws(PickleError) -> String {
         guard let string = String(validating: slice, as: UTF8.self) else {
             throw PickleError.invalidUTF8(opcode: opcode.name, offset: opcodeOffset)
         }
@@ -107,21 +108,25 @@ struct PickleMachine {
 
     // MARK: - Stack
 
-    mutating func push(_ value: PickleValue) {
+    /// Pushes a value; the stack is bounded like a container, since each segment of it may become one.
+    func push(_ value: PickleValue) throws(PickleError) {
+        guard stack.count < limits.maxContainerItems else {
+            throw PickleError.stackTooLarge(limit: limits.maxContainerItems, offset: opcodeOffset)
+        }
         stack.append(value)
     }
 
-    mutating func pop() throws -> PickleValue {
+    func pop() throws(PickleError) -> PickleValue {
         guard stack.count > fence else { throw underflow() }
         return stack.removeLast()
     }
 
-    func top() throws -> PickleValue {
+    func top() throws(PickleError) -> PickleValue {
         guard stack.count > fence, let value = stack.last else { throw underflow() }
         return value
     }
 
-    mutating func pushMark() throws {
+    func pushMark() throws(PickleError) {
         guard marks.count < limits.maxDepth else {
             throw PickleError.depthLimitExceeded(limit: limits.maxDepth, offset: opcodeOffset)
         }
@@ -130,7 +135,7 @@ struct PickleMachine {
     }
 
     /// The values pushed since the last MARK, removing them and the MARK.
-    mutating func popMark() throws -> [PickleValue] {
+    func popMark() throws(PickleError) -> [PickleValue] {
         guard let height = marks.popLast() else {
             throw PickleError.missingMark(opcode: opcode.name, offset: opcodeOffset)
         }
@@ -147,23 +152,26 @@ struct PickleMachine {
     }
 
     func maxDepth<C: Collection>(of values: C) -> Int where C.Element == PickleValue {
-        values.reduce(0) { max($0, depth(of: $1)) }
+        // A loop rather than a closure: a closure capturing `self` would copy the machine, and its arrays with it.
+        var deepest = 0
+        for value in values { deepest = max(deepest, depth(of: value)) }
+        return deepest
     }
 
-    func checkDepth(_ depth: Int) throws {
+    func checkDepth(_ depth: Int) throws(PickleError) {
         guard depth <= limits.maxDepth else {
             throw PickleError.depthLimitExceeded(limit: limits.maxDepth, offset: opcodeOffset)
         }
     }
 
-    func checkSize(_ count: Int) throws {
+    func checkSize(_ count: Int) throws(PickleError) {
         guard count <= limits.maxContainerItems else {
             throw PickleError.containerTooLarge(limit: limits.maxContainerItems, offset: opcodeOffset)
         }
     }
 
     /// Adds `node`, whose direct children have depth at most `childDepth`, and returns a reference to it.
-    mutating func allocate(_ node: Node, childDepth: Int) throws -> PickleValue {
+    func allocate(_ node: Node, childDepth: Int) throws(PickleError) -> PickleValue {
         guard nodes.count < limits.maxObjects else {
             throw PickleError.tooManyObjects(limit: limits.maxObjects, offset: opcodeOffset)
         }
@@ -179,14 +187,23 @@ struct PickleMachine {
     }
 
     /// Raises the recorded depth of object `index` after children of depth `childDepth` were added to it.
-    mutating func deepen(_ index: Int, childDepth: Int) throws {
+    func deepen(_ index: Int, childDepth: Int) throws(PickleError) {
         try checkDepth(childDepth + 1)
         depths[index] = max(depths[index], childDepth + 1)
     }
 
-    /// Python's notion of key identity for scalars (`1 == 1.0 == True`); nil for NaN, which equals nothing.
+    /// Keys longer than this are never merged with an equal earlier key: hashing them on every SETITEM would let a
+    /// small pickle (one long string, then many `BINGET; BINGET; SETITEM`) cost quadratic time. Real keys (state
+    /// dict names) are far shorter; with this bound a 5-byte SETITEM hashes at most 256 bytes.
+    static let maxHashedKeyBytes = 256
+
+    /// Python's notion of key identity for scalars (`1 == 1.0 == True`); nil for keys never merged: NaN, which
+    /// equals nothing, and keys longer than `maxHashedKeyBytes`.
     static func keyIdentity(_ value: PickleValue) -> PickleValue? {
         switch value {
+        case .string(let string) where string.utf8.count > maxHashedKeyBytes: return nil
+        case .bytes(let bytes) where bytes.count > maxHashedKeyBytes: return nil
+        case .bigInt(let bytes) where bytes.count > maxHashedKeyBytes: return nil
         case .bool(let flag): return .int(flag ? 1 : 0)
         case .float(let number):
             if number.isNaN { return nil }
@@ -200,7 +217,7 @@ struct PickleMachine {
     func insert(
         _ newPairs: [(key: PickleValue, value: PickleValue)], into pairs: inout [(key: PickleValue, value: PickleValue)],
         positions: inout [PickleValue: Int]
-    ) throws {
+    ) throws(PickleError) {
         for pair in newPairs {
             if let identity = Self.keyIdentity(pair.key), let existing = positions[identity] {
                 pairs[existing].value = pair.value
@@ -213,7 +230,7 @@ struct PickleMachine {
     }
 
     /// Adds `elements` to `items` with Python set semantics; `positions` indexes `items`.
-    func insert(_ elements: [PickleValue], intoSet items: inout [PickleValue], positions: inout [PickleValue: Int]) throws {
+    func insert(_ elements: [PickleValue], intoSet items: inout [PickleValue], positions: inout [PickleValue: Int]) throws(PickleError) {
         for element in elements {
             let identity = Self.keyIdentity(element)
             if let identity, positions[identity] != nil { continue }
@@ -238,7 +255,7 @@ struct PickleMachine {
 
     // MARK: - Memo
 
-    func memoIndex(_ raw: UInt64) throws -> Int {
+    func memoIndex(_ raw: UInt64) throws(PickleError) -> Int {
         guard raw < UInt64(max(0, limits.maxMemoEntries)) else {
             throw PickleError.memoIndexOverLimit(
                 index: raw > UInt64(Int.max) ? Int.max : Int(raw), limit: limits.maxMemoEntries, offset: opcodeOffset)
@@ -246,19 +263,19 @@ struct PickleMachine {
         return Int(raw)
     }
 
-    mutating func memoGet(_ raw: UInt64) throws {
+    func memoGet(_ raw: UInt64) throws(PickleError) {
         let index = try memoIndex(raw)
         guard let value = memo[index] else { throw PickleError.missingMemo(index: index, offset: opcodeOffset) }
-        push(value)
+        try push(value)
     }
 
-    mutating func memoPut(_ raw: UInt64) throws {
+    func memoPut(_ raw: UInt64) throws(PickleError) {
         let index = try memoIndex(raw)
         memo[index] = try top()
     }
 
     /// A protocol 0 memo index: a decimal line (GET, PUT).
-    mutating func readTextIndex() throws -> UInt64 {
+    func readTextIndex() throws(PickleError) -> UInt64 {
         let line = try readLine()
         guard !line.isEmpty, line.count <= 19, line.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
             throw PickleError.invalidLiteral(opcode: opcode.name, offset: opcodeOffset)
@@ -269,7 +286,7 @@ struct PickleMachine {
     // MARK: - Globals
 
     /// Checks a global against the policy, records it and returns the name CPython would import.
-    mutating func admitGlobal(module: String, name: String) throws -> GlobalName {
+    func admitGlobal(module: String, name: String) throws(PickleError) -> GlobalName {
         let global = proto < 3 ? PythonTwoNames.resolve(module: module, name: name) : GlobalName(module: module, name: name)
         if case .allow(let allowed) = policy, !allowed.contains(global) {
             throw PickleError.disallowedGlobal(module: global.module, name: global.name, offset: opcodeOffset)
@@ -279,24 +296,24 @@ struct PickleMachine {
     }
 
     /// The global `value` refers to, or an error naming what it is instead.
-    func callee(_ value: PickleValue) throws -> GlobalName {
+    func callee(_ value: PickleValue) throws(PickleError) -> GlobalName {
         if case .fixed(.global(let name))? = node(value) { return name }
         throw PickleError.callOfNonGlobal(opcode: opcode.name, found: kindName(value), offset: opcodeOffset)
     }
 
-    func tupleItems(_ value: PickleValue, expected: String = "a tuple of arguments") throws -> [PickleValue] {
+    func tupleItems(_ value: PickleValue, expected: String = "a tuple of arguments") throws(PickleError) -> [PickleValue] {
         if case .fixed(.tuple(let items))? = node(value) { return items }
         throw PickleError.wrongType(opcode: opcode.name, expected: expected, found: kindName(value), offset: opcodeOffset)
     }
 
     /// Records a call of `callee` instead of making it.
-    mutating func instantiate(
+    func instantiate(
         _ callee: GlobalName, arguments: [PickleValue], keywords: [(key: PickleValue, value: PickleValue)] = []
-    ) throws {
+    ) throws(PickleError) {
         let childDepth = max(maxDepth(of: arguments), maxDepth(of: keywords.lazy.flatMap { [$0.key, $0.value] }))
         let instance = PickleInstance(
             callee: callee, arguments: arguments, keywordArguments: keywords, offset: opcodeOffset)
-        push(try allocate(.instance(InstanceBox(instance)), childDepth: childDepth))
+        try push(try allocate(.instance(InstanceBox(instance)), childDepth: childDepth))
     }
 }
 

@@ -10,9 +10,9 @@ public enum PickleObject: Sendable {
     case set([PickleValue])
     case frozenSet([PickleValue])
     /// A global pushed by GLOBAL or STACK_GLOBAL; only allowed ones are ever pushed.
-    case global(GlobalName)
+    indirect case global(GlobalName)
     /// What REDUCE, NEWOBJ, NEWOBJ_EX, INST or OBJ would have created, recorded instead of called.
-    case instance(PickleInstance)
+    indirect case instance(PickleInstance)
     /// The argument of a PERSID or BINPERSID opcode, for the caller to interpret (torch uses it for storages).
     case persistent(PickleValue)
 }

@@ -39,45 +39,50 @@ extension PickleRenderer {
 
     /// `repr(str)`, cut off once it is longer than `budget` characters.
     static func stringRepr(_ string: String, budget: Int) -> String {
-        let quote: Character = string.contains("'") && !string.contains("\"") ? "\"" : "'"
-        var text = String(quote)
+        let quote: Unicode.Scalar = string.contains("'") && !string.contains("\"") ? "\"" : "'"
+        var text = String.UnicodeScalarView([quote])
+        var length = 1  // scalars so far; a character has at least one, so this bounds the characters too
         for scalar in string.unicodeScalars {
-            if text.count > budget { return text }
+            if length > budget { return String(text) }
+            length += 1
             switch scalar {
-            case "\\": text += "\\\\"
-            case "\n": text += "\\n"
-            case "\r": text += "\\r"
-            case "\t": text += "\\t"
+            case "\\": text.append(contentsOf: "\\\\".unicodeScalars)
+            case "\n": text.append(contentsOf: "\\n".unicodeScalars)
+            case "\r": text.append(contentsOf: "\\r".unicodeScalars)
+            case "\t": text.append(contentsOf: "\\t".unicodeScalars)
+            case quote: text.append(contentsOf: ["\\", quote])
             default:
-                if Character(scalar) == quote {
-                    text += "\\" + String(quote)
-                } else if isPrintable(scalar) {
-                    text.unicodeScalars.append(scalar)
+                if isPrintable(scalar) {
+                    text.append(scalar)
                 } else {
-                    text += escape(scalar.value)
+                    let escaped = escape(scalar.value)
+                    text.append(contentsOf: escaped.unicodeScalars)
+                    length += escaped.utf8.count - 1
                 }
             }
         }
-        return text + String(quote)
+        text.append(quote)
+        return String(text)
     }
 
     /// `repr(bytes)`, cut off once it is longer than `budget` characters.
     static func bytesRepr(_ bytes: [UInt8], budget: Int) -> String {
         let quote: UInt8 = bytes.contains(UInt8(ascii: "'")) && !bytes.contains(UInt8(ascii: "\"")) ? 0x22 : 0x27
-        var text = "b" + String(UnicodeScalar(quote))
+        var text: [UInt8] = [UInt8(ascii: "b"), quote]
         for byte in bytes {
-            if text.count > budget { return text }
+            if text.count > budget { break }
             switch byte {
-            case UInt8(ascii: "\\"): text += "\\\\"
-            case UInt8(ascii: "\n"): text += "\\n"
-            case UInt8(ascii: "\r"): text += "\\r"
-            case UInt8(ascii: "\t"): text += "\\t"
-            case quote: text += "\\" + String(UnicodeScalar(quote))
-            case 0x20..<0x7F: text.unicodeScalars.append(UnicodeScalar(byte))
-            default: text += escape(UInt32(byte))
+            case UInt8(ascii: "\\"): text += [0x5C, 0x5C]
+            case UInt8(ascii: "\n"): text += [0x5C, UInt8(ascii: "n")]
+            case UInt8(ascii: "\r"): text += [0x5C, UInt8(ascii: "r")]
+            case UInt8(ascii: "\t"): text += [0x5C, UInt8(ascii: "t")]
+            case quote: text += [0x5C, quote]
+            case 0x20..<0x7F: text.append(byte)
+            default: text += Array(escape(UInt32(byte)).utf8)
             }
         }
-        return text + String(UnicodeScalar(quote))
+        if text.count <= budget + 1 { text.append(quote) }
+        return String(decoding: text, as: UTF8.self)
     }
 
     /// Python's `str.isprintable` for one character: everything but separators (except space), controls, format

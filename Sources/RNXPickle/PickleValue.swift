@@ -3,40 +3,21 @@
 /// Compound values live in `PickleHeap` and are referred to by `ObjectID`, so shared and cyclic structures
 /// (from the memo) cost nothing to copy and never recurse when freed.
 public enum PickleValue: Hashable, Sendable {
+    /// Python's None (NONE).
     case none
+    /// True or False (NEWTRUE, NEWFALSE, or protocol 0's `I01` / `I00`).
     case bool(Bool)
+    /// An integer that fits 64 bits, however the pickle spelled it.
     case int(Int64)
-    /// An integer that does not fit in 64 bits: little-endian two's complement bytes, as LONG1/LONG4 store them.
+    /// An integer that does not fit in 64 bits: its shortest little-endian two's complement bytes, as LONG1/LONG4
+    /// store them (`PickleInteger.decimalString` prints it).
     case bigInt([UInt8])
+    /// A float (FLOAT, BINFLOAT).
     case float(Double)
+    /// A str; Python 2's byte strings (STRING, BINSTRING, SHORT_BINSTRING) are decoded as UTF-8, as torch loads them.
     case string(String)
+    /// bytes (BINBYTES, SHORT_BINBYTES, BINBYTES8) and, since nothing mutates them here, bytearray (BYTEARRAY8).
     case bytes([UInt8])
+    /// A reference to a heap object.
     case object(ObjectID)
-}
-
-/// The index of an object in a `PickleHeap`.
-public struct ObjectID: Hashable, Sendable {
-    public let index: Int
-    public init(index: Int) { self.index = index }
-}
-
-/// A fully qualified global such as `collections.OrderedDict`; never imported, only compared.
-public struct GlobalName: Hashable, Sendable, CustomStringConvertible {
-    public let module: String
-    public let name: String
-    public init(module: String, name: String) {
-        self.module = module
-        self.name = name
-    }
-    public var description: String { module + "." + name }
-}
-
-/// A global the pickle referenced, and the byte offset of the opcode that referenced it.
-public struct GlobalReference: Hashable, Sendable {
-    public let global: GlobalName
-    public let offset: Int
-    public init(global: GlobalName, offset: Int) {
-        self.global = global
-        self.offset = offset
-    }
 }

@@ -9,9 +9,12 @@
 /// print(result.heap.render(result.root, limit: 200))
 /// ```
 public struct Unpickler: Sendable {
+    /// Bounds on size, depth, memo, containers and objects.
     public var limits: PickleLimits
+    /// Which globals may be pushed.
     public var policy: GlobalPolicy
 
+    /// A machine that admits the globals `policy` allows, within `limits`.
     public init(policy: GlobalPolicy, limits: PickleLimits = .standard) {
         self.policy = policy
         self.limits = limits
@@ -19,18 +22,13 @@ public struct Unpickler: Sendable {
 
     /// Runs the pickle that starts at `start` in `bytes` up to its STOP opcode.
     ///
+    /// Error offsets count from the start of `bytes`, not from `start`. A MARK still open at STOP is an error
+    /// (CPython ignores it, but never writes it).
     /// Bytes after STOP are not read: `PickleResult.endOffset` says where the pickle ended, and callers decide whether
     /// more data may follow (torch's legacy format puts several pickles and raw storages in one file).
     /// - Throws: `PickleError`, and nothing else.
     public func run(_ bytes: [UInt8], from start: Int = 0) throws(PickleError) -> PickleResult {
-        var machine = PickleMachine(bytes: bytes, start: start, limits: limits, policy: policy)
-        do {
-            return try machine.run()
-        } catch let error as PickleError {
-            throw error
-        } catch {
-            // Unreachable: the machine throws only PickleError; kept typed for callers.
-            throw PickleError.invalidLiteral(opcode: "?", offset: machine.opcodeOffset)
-        }
+        let machine = PickleMachine(bytes: bytes, start: start, limits: limits, policy: policy)
+        return try machine.run()
     }
 }

@@ -17,10 +17,13 @@ public struct GlobalsReport: Sendable {
     public let path: String
     public let format: CheckpointFormat
     public let rows: [Row]
+    /// Every pickle scanned, with or without globals.
+    public let pickles: [String]
 
     public init(path: String, scan: GlobalScan) {
         self.path = path
         format = scan.format
+        pickles = scan.pickles.map(\.name)
         var rows: [Row] = []
         for pickle in scan.pickles {
             var order: [GlobalName] = []
@@ -51,6 +54,7 @@ public struct GlobalsReport: Sendable {
             lines.append("no pickle: safetensors files reference no globals")
             return lines.joined(separator: "\n")
         }
+        lines.append("pickles: " + pickles.joined(separator: ", "))
         let pickleWidth = max(6, rows.map(\.pickle.count).max() ?? 0)
         let globalWidth = max(6, rows.map(\.global.count).max() ?? 0)
         lines.append("")
@@ -81,6 +85,7 @@ public struct GlobalsReport: Sendable {
                  "references": $0.references] as [String: Any]
             },
             "refused": refused.map(\.global),
+            "pickles": pickles,
         ]
         let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
         return String(decoding: data, as: UTF8.self)

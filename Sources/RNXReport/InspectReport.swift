@@ -18,10 +18,10 @@ public struct InspectReport: Sendable {
         tensors = checkpoint.descriptors
     }
 
-    /// Total element count over all tensors.
-    public var totalElements: Int { tensors.reduce(0) { $0 + $1.elementCount } }
-    /// Total bytes over all tensors.
-    public var totalBytes: Int { tensors.reduce(0) { $0 + $1.byteCount } }
+    /// Total element count over all tensors (saturating: a hostile file's sizes must not trap the report).
+    public var totalElements: Int { tensors.reduce(0) { CheckedArithmetic.add($0, $1.elementCount) ?? Int.max } }
+    /// Total bytes over all tensors (saturating).
+    public var totalBytes: Int { tensors.reduce(0) { CheckedArithmetic.add($0, $1.byteCount) ?? Int.max } }
 
     /// The format as a person reads it.
     public var formatDescription: String {

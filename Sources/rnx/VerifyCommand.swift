@@ -35,6 +35,10 @@ struct VerifyCommand: ParsableCommand {
     @Flag(help: "Print one JSON document ({\"ok\": ..., \"files\": [...]}) instead of lines.")
     var json = false
 
+    func validate() throws {
+        if files.isEmpty { throw ValidationError("give at least one file to verify") }
+    }
+
     func run() throws {
         if let sha256, !Verifier.isDigest(sha256) { throw ConvertError.invalidDigest(sha256) }
         if let arch, ResNetConfig.named(arch) == nil { throw ArchError.unknownArchitecture(arch) }

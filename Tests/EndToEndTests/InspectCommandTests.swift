@@ -114,4 +114,15 @@ struct InspectCommandTests {
         #expect(result.status == 65)
         #expect(result.stderr.hasPrefix("rnx: \(path): this is a TorchScript archive (it contains code): rnx reads state dicts, not programs"))
     }
+
+    /// safetensors files go to the convert helper's reader; their metadata (written by gen_safetensors.py) is shown.
+    @Test func safetensorsFile() throws {
+        let result = try RNXProcess.run(["inspect", Fixtures.path("safetensors/cifar-tiny.safetensors")])
+        #expect(result.status == 0, "\(result)")
+        #expect(result.stdout.contains("\nformat: safetensors\n"))
+        #expect(result.stdout.contains("\n  origin = gen_safetensors.py"))
+        let globals = try RNXProcess.run(["inspect", "--globals", Fixtures.path("safetensors/cifar-tiny.safetensors")])
+        #expect(globals.status == 0)
+        #expect(globals.stdout.contains("no pickle: safetensors files reference no globals"))
+    }
 }

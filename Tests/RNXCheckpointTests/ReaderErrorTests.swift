@@ -63,6 +63,21 @@ struct ReaderErrorTests {
         }
     }
 
+    /// views.pth's data.pkl is 842 bytes; the generator declared 10 fewer in both headers of a deflated copy.
+    @Test func inflatedDataLongerThanDeclared() {
+        #expect(throws: CheckpointError.corruptZip(entry: "views/data.pkl", reason: "data is longer than its declared 832 bytes")) {
+            try readAll("inflated-size-lies.pth")
+        }
+    }
+
+    /// data/0 deflates 24 bytes into 17 (zipfile's compress_size) but declares 10^9: refused before allocating.
+    @Test func inflationBombIsRefusedBeforeAllocating() throws {
+        let checkpoint = try open("inflation-bomb.pth")
+        #expect(throws: CheckpointError.corruptZip(
+            entry: "inflation-bomb/data/0", reason: "declares 1000000000 bytes, more than its 17 compressed bytes can hold")
+        ) { try checkpoint.loadTensor(at: 0) }
+    }
+
     @Test func storagesDisagreeingWithThePickle() {
         // 6 floats declared (24 bytes), 5 present (20 bytes).
         #expect(throws: CheckpointError.storageSizeMismatch(key: "0", declaredBytes: 24, recordBytes: 20)) {
@@ -132,14 +147,31 @@ struct ReaderErrorTests {
         }
     }
 
+    @Test func recordsAndPickleContentTorchNeverWrites() {
+        #expect(throws: CheckpointError.recordTooLarge(entry: "version-huge/version", size: 300, limit: 256)) {
+            try readAll("version-huge.pth")
+        }
+        #expect(throws: CheckpointError.unexpectedPickle(reason: "persistent id is not a torch storage", offset: 0)) {
+            try readAll("not-a-storage.pth")
+        }
+        #expect(throws: CheckpointError.nonStringKey("1")) { try readAll("int-key.pth") }
+        #expect(throws: CheckpointError.duplicateTensor("a")) { try readAll("duplicate-name.pth") }
+        #expect(throws: CheckpointError.unsupportedStorageType("torch.ComplexFloatStorage")) { try readAll("complex.pth") }
+    }
+
+    @Test func legacyKeysAndViews() {
+        #expect(throws: CheckpointError.missingRecord("storage 7")) { try readAll("legacy-missing-key.pth") }
+        #expect(throws: CheckpointError.unsupportedStorageView(key: "7")) { try readAll("legacy-storage-view.pth") }
+    }
+
     /// Files too short to be anything, and text.
     @Test func unrecognizedFiles() throws {
         let directory = try Fixtures.temporaryDirectory()
         for (name, bytes) in [("empty", [UInt8]()), ("one", [0x80]), ("eight", [UInt8](repeating: 7, count: 8)),
-                              ("text", Array("hello, world\n".utf8))] {
+                              ("text", Array("hello, world\n".utf8)), ("proto-only", [0x80, 0x02])] {
             let url = directory.appendingPathComponent(name)
             try Data(bytes).write(to: url)
-            if name == "one" {
+            if name == "proto-only" {  // a pickle header, so the legacy reader looks for the magic number
                 #expect(throws: CheckpointError.badLegacyMagic) { try Checkpoint.open(path: url.path) }
             } else {
                 #expect(throws: CheckpointError.unrecognizedFormat) { try Checkpoint.open(path: url.path) }

@@ -128,6 +128,24 @@ struct ConverterTests {
         #expect(try Self.listing(directory).isEmpty)
     }
 
+    @Test func trainingCheckpointExtractionIsRecorded() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        let output = directory.appendingPathComponent("out.rnw").path
+        let source = try SafetensorsReader.read(path: Self.input)
+        let wrapped = Checkpoint(
+            path: Self.input, format: .torchZip, descriptors: source.descriptors,
+            details: CheckpointDetails(stateDictPath: "state_dict", strippedPrefixes: ["module."]),
+            loader: { try source.loadTensor(at: $0) })
+        let report = try Converter.convert(
+            wrapped, input: Self.input, output: output, options: ConvertOptions(rnxVersion: "0"))
+        #expect(report.adaptations == ["state dict taken from 'state_dict' of a training checkpoint", "key prefix 'module.' stripped"])
+        let layout = try SafetensorsReader.readLayout(path: output)
+        #expect(layout.metadata["source_format"] == "zip")
+        #expect(
+            layout.metadata["adaptations"]
+                == #"["state dict taken from 'state_dict' of a training checkpoint","key prefix 'module.' stripped"]"#)
+    }
+
     @Test func missingDirectoryCannotBeCreated() throws {
         let output = "/nonexistent-rnx-dir/out.rnw"
         #expect(throws: ConvertError.cannotCreate(path: output, reason: "No such file or directory")) {

@@ -13,6 +13,9 @@ import Testing
         #expect(result.heap.count == 41)
         let text = result.heap.render(result.root, limit: 200)
         #expect(text.count == 203 && text.hasPrefix("((((") && text.hasSuffix("..."))
+        // A walk visits each of the 41 objects once: 40 levels of pairs above the empty tuple.
+        #expect(result.heap.reachableObjects(from: result.root).count == 41)
+        #expect(result.heap.reachableObjects(from: result.root, maxDepth: 3).count == 4)
     }
 
     @Test func billionLaughsWithListsStaysSmall() throws {
@@ -86,6 +89,7 @@ import Testing
         let result = try Unpickler(policy: .allow([])).run([0x5D, 0x71, 0x00, 0x68, 0x00, 0x61, 0x2E])
         #expect(result.heap.list(result.root) == [result.root])
         #expect(result.heap.render(result.root) == "[[...]]")
+        #expect(result.heap.reachableObjects(from: result.root) == [ObjectID(index: 0)])
     }
 
     /// Appending to one list many times costs linear time (the list is never copied per APPEND).
@@ -111,5 +115,19 @@ import Testing
         let accepted = try Unpickler(policy: .allow([])).run(ascii("L" + String(repeating: "9", count: 4300) + "\n."))
         guard case .bigInt(let bytes) = accepted.root else { Issue.record("not a big int"); return }
         #expect(PickleInteger.decimalString(bytes) == String(repeating: "9", count: 4300))
+    }
+
+    /// One long string used as a key thousands of times through the memo: keys that long are not hashed, so each
+    /// SETITEM costs constant time instead of the string's length.
+    @Test func longKeysAreNotRehashed() throws {
+        // 58 + length 200000 + "k"...: BINUNICODE | 71 00: BINPUT 0 | 30: POP | 7D: EMPTY_DICT
+        // | (68 00 68 00 73: BINGET 0, BINGET 0, SETITEM) × 20000 | 2E
+        var bytes: [UInt8] = [0x58, 0x40, 0x0D, 0x03, 0x00] + [UInt8](repeating: 0x6B, count: 200_000) + [0x71, 0x00, 0x30, 0x7D]
+        for _ in 0..<20_000 { bytes += [0x68, 0x00, 0x68, 0x00, 0x73] }
+        bytes.append(0x2E)
+        let result = try Unpickler(policy: .allow([])).run(bytes)
+        #expect(result.heap.dict(result.root)?.count == 20_000)
+        // Rendering stays within its budget even with a huge limit on a huge value.
+        #expect(result.heap.render(result.root, limit: 10_000).count == 10_003)
     }
 }

@@ -198,11 +198,20 @@ func expectError(
 
     @Test func containerTooLarge() {
         var limits = PickleLimits.standard
+        limits.maxContainerItems = 3
+        // 5D: EMPTY_LIST | 28 4E 4E 65: MARK NONE NONE APPENDS (2 items) | 28 4E 4E 65: again, APPENDS at byte 8 (4)
+        expectError([0x5D, 0x28, 0x4E, 0x4E, 0x65, 0x28, 0x4E, 0x4E, 0x65, 0x2E], .containerTooLarge(limit: 3, offset: 8), limits: limits)
+        // 7D: EMPTY_DICT | (4B k, 4E, 73: BININT1 k, NONE, SETITEM) for k = 1...4: the fourth SETITEM is at byte 16
+        var dict: [UInt8] = [0x7D]
+        for key in 1...4 { dict += [0x4B, UInt8(key), 0x4E, 0x73] }
+        expectError(dict + [0x2E], .containerTooLarge(limit: 3, offset: 16), limits: limits)
+    }
+
+    @Test func stackTooLarge() {
+        var limits = PickleLimits.standard
         limits.maxContainerItems = 2
-        // 28 4E 4E 4E: MARK and three NONEs | 6C: LIST at byte 4
-        expectError([0x28, 0x4E, 0x4E, 0x4E, 0x6C, 0x2E], .containerTooLarge(limit: 2, offset: 4), limits: limits)
-        // 5D: EMPTY_LIST | 28 4E 4E 4E: MARK, three NONEs | 65: APPENDS at byte 5
-        expectError([0x5D, 0x28, 0x4E, 0x4E, 0x4E, 0x65, 0x2E], .containerTooLarge(limit: 2, offset: 5), limits: limits)
+        // 4E 32: NONE DUP fill the stack to 2 | 32: DUP at byte 2 would make 3
+        expectError([0x4E, 0x32, 0x32, 0x2E], .stackTooLarge(limit: 2, offset: 2), limits: limits)
     }
 
     @Test func tooManyObjects() {
@@ -303,7 +312,7 @@ func expectError(
             .missingMemo(index: 1, offset: 0), .memoIndexOverLimit(index: 5, limit: 4, offset: 0),
             .invalidUTF8(opcode: "GLOBAL", offset: 0), .invalidLiteral(opcode: "INT", offset: 0),
             .negativeLength(opcode: "LONG4", length: -1, offset: 0), .depthLimitExceeded(limit: 3, offset: 0),
-            .containerTooLarge(limit: 3, offset: 0), .tooManyObjects(limit: 3, offset: 0),
+            .containerTooLarge(limit: 3, offset: 0), .stackTooLarge(limit: 3, offset: 0), .tooManyObjects(limit: 3, offset: 0),
             .pickleTooLarge(limit: 3, offset: 0), .unsupportedProtocol(version: 6, offset: 0),
             .outOfBandBuffer(opcode: "NEXT_BUFFER", offset: 0), .extensionCode(code: 1, offset: 0),
             .callOfNonGlobal(opcode: "REDUCE", found: "a list", offset: 0),

@@ -88,16 +88,7 @@ struct SplitMix64: RandomNumberGenerator {
             guard case .object(let id) = value else { continue }
             guard id.index >= 0, id.index < result.heap.count else { return false }
             guard seen.insert(id.index).inserted else { continue }
-            switch result.heap[id] {
-            case .tuple(let items), .list(let items), .set(let items), .frozenSet(let items): pending += items
-            case .dict(let pairs): pending += pairs.flatMap { [$0.key, $0.value] }
-            case .global: break
-            case .persistent(let pid): pending.append(pid)
-            case .instance(let instance):
-                pending += instance.arguments + instance.listItems + instance.dictItems.flatMap { [$0.key, $0.value] }
-                pending += instance.keywordArguments.flatMap { [$0.key, $0.value] }
-                if let state = instance.state { pending.append(state) }
-            }
+            pending += result.heap.children(of: id)
         }
         return true
     }

@@ -11,6 +11,8 @@ import RNXPickle
 /// - OrderedDict: `collections.OrderedDict()` with SETITEMS, and BUILD with its `__dict__` if it has attributes;
 /// - a plain class instance: NEWOBJ `cls.__new__(cls)` from protocol 2, `copyreg._reconstructor(cls, object, None)`
 ///   below, then BUILD with its `__dict__`;
+/// - a `__getnewargs_ex__` instance: NEWOBJ_EX from protocol 4, like a plain instance below protocol 2 (protocols 2
+///   and 3 call a `functools.partial`, which the machine refuses: see `CPythonFixtureTests`);
 /// - a persistent id: PERSID with `str(pid)` at protocol 0, BINPERSID with the pid itself above.
 struct TaggedValueComparator {
     let heap: PickleHeap
@@ -109,6 +111,17 @@ struct TaggedValueComparator {
                     heap.global(call.arguments[1])?.description == "builtins.object", call.arguments[2] == .none
                 else { return fail("copyreg._reconstructor(\(className), object, None)") }
             }
+            return state(tag["state"], call.state, path: path)
+        case "newobj_ex":
+            // Protocol 4 and 5: NEWOBJ_EX(cls, args, kwargs) then BUILD; 0 and 1: copyreg._reconstructor as above.
+            guard protocolVersion >= 4 else {
+                return mismatch(["t": "object", "class": tag["class"] ?? "", "state": tag["state"] ?? [:]], actual, path: path)
+            }
+            guard let call = heap.instance(actual), call.callee.description == tag["class"] as? String else {
+                return fail("\(tag["class"] ?? "").__new__")
+            }
+            if let problem = sequence(tag["args"], call.arguments, path: path + ".args") { return problem }
+            if let problem = mapping(tag["kwargs"], call.keywordArguments, path: path + ".kwargs") { return problem }
             return state(tag["state"], call.state, path: path)
         case "global":
             return heap.global(actual)?.description == tag["name"] as? String ? nil : fail("\(tag["name"] ?? "")")

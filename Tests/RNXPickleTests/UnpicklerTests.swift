@@ -93,6 +93,13 @@ import Testing
         #expect(result.proto == 5)
     }
 
+    @Test func eightByteLengths() throws {
+        // 8D + 8-byte length 2 + "hi": BINUNICODE8 | 8E + 8-byte length 1 + 00: BINBYTES8 | 86: TUPLE2
+        let bytes: [UInt8] = [0x8D, 0x02, 0, 0, 0, 0, 0, 0, 0] + ascii("hi") + [0x8E, 0x01, 0, 0, 0, 0, 0, 0, 0, 0x00, 0x86, 0x2E]
+        let result = try run(bytes)
+        #expect(result.heap.tuple(result.root) == [.string("hi"), .bytes([0])])
+    }
+
     @Test func endOffsetAndStartOffset() throws {
         // "xx" | 4E 2E: NONE STOP | "more": the legacy format keeps going after a pickle
         let bytes = ascii("xxN.more")
