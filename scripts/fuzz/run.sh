@@ -9,8 +9,10 @@ set -u
 cd "$(dirname "$0")/../.."
 SECONDS_EACH=${FUZZ_SECONDS:-60}
 targets=${*:-pickle torchzip legacy safetensors}
-scripts/fuzz/build.sh $targets || exit 1
-seeds=.build-fuzz/seeds
+# FUZZ_NO_BUILD=1 skips the build, so several run.sh can share one build (one per core).
+[ "${FUZZ_NO_BUILD:-0}" = 1 ] || scripts/fuzz/build.sh $targets || exit 1
+seeds=.build-fuzz/seeds-$$
+trap 'rm -rf "$seeds"' EXIT
 rm -rf "$seeds" && mkdir -p "$seeds/pickle" "$seeds/files"
 # Seeds: every committed checkpoint, safetensors and attack file; the pickle target gets the pickles inside them.
 find fixtures -type f \( -name '*.pth' -o -name '*.pt' -o -name '*.tar' -o -name '*.safetensors' -o -name '*.rnw' \
