@@ -157,6 +157,37 @@ struct AttackCorpusTests {
         #expect(result.stderr.split(separator: "\n").count == 1, "\(result)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty)
     }
+
+    /// Damage met half-way through a real conversion: one bit flipped in the last storage record of the resnet20
+    /// fixture (written by torch). The CRC check fails while streaming, and neither the output nor its temporary
+    /// file may remain.
+    @Test func convertStoppedByACRCFailureMidStreamLeavesNothing() throws {
+        var bytes = [UInt8](try Fixtures.data("checkpoints/resnet20-cifar10.pth"))
+        // The last local header whose name is `<folder>/data/<key>`: its fields are at fixed offsets (zip APPNOTE
+        // 4.3.7), the data follows the name and extra field.
+        let signature: [UInt8] = [0x50, 0x4B, 0x03, 0x04]
+        var dataStart: Int?
+        var index = 0
+        while index + 30 < bytes.count {
+            if Array(bytes[index..<index + 4]) == signature {
+                let nameLength = Int(bytes[index + 26]) | Int(bytes[index + 27]) << 8
+                let extraLength = Int(bytes[index + 28]) | Int(bytes[index + 29]) << 8
+                let name = String(decoding: bytes[index + 30..<index + 30 + nameLength], as: UTF8.self)
+                if name.contains("/data/") { dataStart = index + 30 + nameLength + extraLength }
+            }
+            index += 1
+        }
+        let start = try #require(dataStart)
+        bytes[start + 1] ^= 0x10
+        let directory = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let input = directory.appendingPathComponent("flipped.pth")
+        try Data(bytes).write(to: input)
+        let result = try RNXProcess.run(["convert", input.path, "out.rnw"], in: directory)
+        #expect(result.status == 65, "\(result)")
+        #expect(result.stderr.contains("fails its CRC-32 check"), "\(result)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["flipped.pth"])
+    }
 }
 
 /// One run of the binary with its own CPU time (wait4), so other tests' children never count.
