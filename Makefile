@@ -40,6 +40,11 @@ man-lint:
 	else groff -man -ww -z man/rnx.1; fi
 	@echo "man/rnx.1: lint clean"
 
+## fuzz: each libFuzzer target in Fuzz/ for FUZZ_SECONDS, seeded from fixtures/ (see docs/fuzzing.md).
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	FUZZ_SECONDS=$(FUZZ_SECONDS) sh scripts/fuzz/run.sh
+
 ## fixtures: regenerate fixtures with real PyTorch (needs .venv-torch, see scripts/fixtures/README.md).
 fixtures:
 	@sh scripts/fixtures/generate-all.sh

@@ -25,8 +25,10 @@ extension Checkpoint {
         if head.starts(with: [0x50, 0x4B, 0x03, 0x04]) || head.starts(with: [0x50, 0x4B, 0x05, 0x06]) {
             return .torchZip
         }
-        if head.count >= 2 && head[0] == 0x80 && head[1] <= 5 { return .torchLegacy }
+        // safetensors first: a header length whose low byte is 0x80 (128, 384, 640, ... bytes) starts like a pickle;
+        // a legacy file's ninth byte is part of torch's magic number (0xF9), never `{`.
         if head.count == 9 && head[8] == UInt8(ascii: "{") { return .safetensors }  // the reader checks the length
+        if head.count >= 2 && head[0] == 0x80 && head[1] <= 5 { return .torchLegacy }
         throw CheckpointError.unrecognizedFormat
     }
 }

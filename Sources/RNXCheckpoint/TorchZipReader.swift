@@ -69,6 +69,10 @@ public enum TorchZipReader {
 
         let pickle = try records.archive.read(pickleEntry)
         let result = try Checkpoint.runTorchPickle(pickle)
+        // torch writes exactly one pickle; anything after STOP is a second payload no reader should skip silently.
+        guard result.endOffset == pickle.count else {
+            throw CheckpointError.unexpectedPickle(reason: "data.pkl continues after its STOP opcode", offset: result.endOffset)
+        }
         details.pickleProtocol = result.proto
         let layer = try TorchPickleLayer(result)
         details.stateDictPath = layer.stateDictPath

@@ -1,0 +1,41 @@
+#!/bin/sh
+# Builds the libFuzzer targets in Fuzz/ into .build-fuzz/fuzz-<name>, outside the normal `swift build`.
+#
+# The library targets are compiled by SwiftPM with coverage (-sanitize=fuzzer) and AddressSanitizer into
+# .build-fuzz; each harness is then linked by swiftc with libFuzzer's main and the object files it needs.
+# Usage: scripts/fuzz/build.sh [pickle|torchzip|legacy|safetensors]...   (default: all four)
+set -eu
+cd "$(dirname "$0")/../.."
+SWIFT_BIN=${SWIFT_BIN:-$(dirname "$(command -v swift || echo /opt/swift/usr/bin/swift)")}
+SAN="-sanitize=fuzzer,address"
+B=.build-fuzz/release
+# SwiftPM refuses to plan the package while a declared test folder is missing (git keeps no empty folders).
+for t in $(sed -n 's/.*testTarget(name: "\([A-Za-z]*\)".*/\1/p' Package.swift); do mkdir -p "Tests/$t"; done
+"$SWIFT_BIN/swift" build -c release --build-path .build-fuzz --target RNXCheckpoint \
+    -Xswiftc "$SAN" -Xswiftc -parse-as-library >&2
+
+objects() {
+    for target in "$@"; do find "$B/$target.build" -name '*.o'; done
+}
+link() {
+    name=$1; shift
+    echo "fuzz: linking .build-fuzz/fuzz-$name" >&2
+    # shellcheck disable=SC2046
+    "$SWIFT_BIN/swiftc" $SAN -parse-as-library -O -I "$B/Modules" \
+        -Xcc -fmodule-map-file=Sources/CLibzip/module.modulemap -Xcc -fmodule-map-file=Sources/CZlib/module.modulemap \
+        "$@" -lzip -lz -lstdc++ -o ".build-fuzz/fuzz-$name" 2>&1 | grep -v "warning: Cannot export local symbol" >&2 || true
+    test -x ".build-fuzz/fuzz-$name"
+}
+CHECKPOINT_OBJECTS=$(objects RNXTensor RNXPickle RNXCheckpoint Crypto CryptoBoringWrapper CCryptoBoringSSL \
+    CCryptoBoringSSLShims CXKCP CXKCPShims)
+targets=${*:-pickle torchzip legacy safetensors}
+for t in $targets; do
+    rm -f ".build-fuzz/fuzz-$t"
+    case $t in
+    pickle) link pickle Fuzz/FuzzPickle.swift $(objects RNXPickle) ;;
+    torchzip) link torchzip Fuzz/FuzzInput.swift Fuzz/FuzzTorchZip.swift $CHECKPOINT_OBJECTS ;;
+    legacy) link legacy Fuzz/FuzzInput.swift Fuzz/FuzzTorchLegacy.swift $CHECKPOINT_OBJECTS ;;
+    safetensors) link safetensors Fuzz/FuzzInput.swift Fuzz/FuzzSafetensors.swift $CHECKPOINT_OBJECTS ;;
+    *) echo "fuzz: unknown target $t (pickle, torchzip, legacy, safetensors)" >&2; exit 64 ;;
+    esac
+done
