@@ -21,6 +21,7 @@ extension PickleMachine {
                 }
                 var heap = PickleHeap()
                 heap.objects = nodes.map(\.object)
+                heap.persistentIDOffsets = persistentIDOffsets
                 return PickleResult(root: root, heap: heap, globals: globals, endOffset: position, proto: proto)
             }
             try step(decoded)
@@ -231,9 +232,11 @@ extension PickleMachine {
                 throw PickleError.invalidLiteral(opcode: op.name, offset: opcodeOffset)
             }
             try push(try allocate(.fixed(.persistent(.string(try utf8(line)))), childDepth: 0))
+            persistentIDOffsets[nodes.count - 1] = opcodeOffset
         case .binPersID:
             let id = try pop()
             try push(try allocate(.fixed(.persistent(id)), childDepth: depth(of: id)))
+            persistentIDOffsets[nodes.count - 1] = opcodeOffset
         case .ext1, .ext2, .ext4:
             let width = op == .ext1 ? 1 : op == .ext2 ? 2 : 4
             throw PickleError.extensionCode(code: Int(try readUnsigned(width)), offset: opcodeOffset)

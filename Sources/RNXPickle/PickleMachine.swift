@@ -27,6 +27,8 @@ final class PickleMachine {
     var nodes: [Node] = []
     /// Nesting depth of each heap object at the time items were added (1 for an empty container).
     var depths: [Int] = []
+    /// Byte offset of each persistent id's opcode, by heap index.
+    var persistentIDOffsets: [Int: Int] = [:]
     var globals: [GlobalReference] = []
     var proto = 0
 

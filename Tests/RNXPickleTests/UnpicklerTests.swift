@@ -138,6 +138,12 @@ import Testing
         #expect(result.heap.instance(pair[0])?.arguments == [.int(7)])
         #expect(result.heap.instance(pair[0])?.callee.description == "argparse.Namespace")
         #expect(result.heap.persistentID(pair[1]) == .string("storage 0"))
+        // Offsets: ( 0, K 1-2, i 3-22, P 23-33, TUPLE2 34, BINPERSID 35; a tuple is no persistent id.
+        guard case .object(let root) = result.root, case .object(let inner) = pair[1], case .object(let tuple) = persistent
+        else { Issue.record("not objects"); return }
+        #expect(result.heap.persistentIDOffset(root) == 35)
+        #expect(result.heap.persistentIDOffset(inner) == 23)
+        #expect(result.heap.persistentIDOffset(tuple) == nil)
     }
 
     @Test func scanOnlyRecordsEveryGlobal() throws {
