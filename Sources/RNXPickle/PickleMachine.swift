@@ -21,9 +21,11 @@ final class PickleMachine {
     /// Stack heights at each open MARK, and the byte offsets of those MARKs.
     var marks: [Int] = []
     var markOffsets: [Int] = []
-    /// For each stack slot, and for each open MARK, how many open containers and MARKs lie at or below it: how
-    /// deep a value pushed there could end up nested (see `isOpen` and `PickleLimits.maxDepth`).
-    var levels: [Int] = []
+    /// The stack slots holding open containers that count as levels (see `push`), with the level of each: how many
+    /// open containers and MARKs lie at or below it. Levels only grow at these slots and at MARKs, so this sparse
+    /// list (at most `maxDepth` long) is all that is kept, not a level per slot.
+    var openSlots: [(index: Int, level: Int)] = []
+    /// The level of each open MARK.
     var markLevels: [Int] = []
     /// A dictionary, not an array: a hostile index such as 0xFFFFFFFF costs one entry, not four billion slots.
     var memo: [Int: PickleValue] = [:]
@@ -123,25 +125,24 @@ final class PickleMachine {
         guard stack.count < limits.maxContainerItems else {
             throw PickleError.stackTooLarge(limit: limits.maxContainerItems, offset: opcodeOffset)
         }
-        var level = levelBelow
         if isFresh(value), isOpen(value) {
-            level += 1
+            let level = levelBelow + 1
             try checkDepth(level)
+            openSlots.append((stack.count, level))
         }
         stack.append(value)
-        levels.append(level)
     }
 
     func pop() throws(PickleError) -> PickleValue {
         guard stack.count > fence else { throw underflow() }
-        levels.removeLast()
+        defer { dropOpenSlots() }
         return stack.removeLast()
     }
 
     /// Removes the top `count` values, which the caller checked are above the last MARK.
     func removeTop(_ count: Int) {
         stack.removeLast(count)
-        levels.removeLast(count)
+        dropOpenSlots()
     }
 
     func top() throws(PickleError) -> PickleValue {
@@ -181,15 +182,21 @@ final class PickleMachine {
         markLevels.removeLast()
         let items = Array(stack[height...])
         stack.removeSubrange(height...)
-        levels.removeSubrange(height...)
+        dropOpenSlots()
         return items
     }
 
     // MARK: - Nesting levels
 
-    /// The level of the slot or MARK directly below the next push.
+    /// The level of the slot or MARK directly below the next push: levels never decrease going up the stack, so
+    /// it is that of the highest open slot or MARK.
     var levelBelow: Int {
-        stack.count > fence ? levels[stack.count - 1] : (markLevels.last ?? 0)
+        max(openSlots.last?.level ?? 0, markLevels.last ?? 0)
+    }
+
+    /// Forgets open slots that are no longer on the stack.
+    func dropOpenSlots() {
+        while let last = openSlots.last, last.index >= stack.count { openSlots.removeLast() }
     }
 
     /// Whether `value` is an open container: a list, dict, set or recorded call with nothing in it yet (no
@@ -220,12 +227,10 @@ final class PickleMachine {
         return id.index == nodes.count - 1 && lastAllocation == opcodeOffset
     }
 
-    /// Lowers the top slot's level after an opcode filled the object there, which is then no longer open.
+    /// Stops counting the top slot as a level after an opcode filled the object there, which is then not open.
     func relevelTop() {
-        let top = stack.count - 1
-        guard top >= fence, top >= 0, !isOpen(stack[top]) else { return }
-        let below = top > fence ? levels[top - 1] : (markLevels.last ?? 0)
-        levels[top] = min(levels[top], below)
+        guard let last = openSlots.last, last.index == stack.count - 1, !isOpen(stack[last.index]) else { return }
+        openSlots.removeLast()
     }
 
     // MARK: - Heap
