@@ -9,8 +9,11 @@ public struct PickleLimits: Sendable, Hashable {
     /// Largest pickle accepted, in bytes, counted from its start; running past it without STOP is
     /// `PickleError.pickleTooLarge`.
     public var maxBytes: Int
-    /// Deepest nesting: open MARKs at once, and containers inside containers (as built; a container filled after
-    /// it was put into another is not re-checked, and consumers walking values bound their own depth).
+    /// Deepest nesting: open MARKs at once, containers inside containers (as built; a container filled after
+    /// it was put into another is not re-checked, and consumers walking values bound their own depth), and open
+    /// containers and MARKs on the stack at once: a list, dict, set or call pushed empty may have every value
+    /// pushed after it nested into it, so more than this many empty ones waiting at once are refused when pushed
+    /// (even if they would have become siblings, as in a batch of over `maxDepth` empty lists).
     /// Exceeding it is `PickleError.depthLimitExceeded`.
     public var maxDepth: Int
     /// Memo indices must be below this (`PickleError.memoIndexOverLimit`); the memo is a dictionary, so an index
