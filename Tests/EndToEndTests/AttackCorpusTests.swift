@@ -83,12 +83,16 @@ struct AttackCorpusTests {
     /// A generous sanity bound, not a speed target: every corpus file (each under 100 KB) is handled in well under
     /// a second of CPU time (user + system, so a busy machine does not make it flaky) within 200 MB of heap
     /// (RLIMIT_DATA, enforced: going over aborts rnx), compression bombs, 10^6-deep nesting and billion laughs
-    /// included.
+    /// included. The exception is `zip_ratio_bomb_pickle.pth`, whose data.pkl inflates to 16 MiB of opcodes (16
+    /// times any other): 4,194,304 pushes before the stack limit refuses it take 0.9-1.2 s of CPU in a debug build
+    /// (measured with /usr/bin/time on the 2-core CI machine), so it gets 2 s.
+    static let cpuBudget: [String: Double] = ["zip_ratio_bomb_pickle.pth": 2.0]
+
     @Test(arguments: cases) func everyFileIsHandledQuicklyInBoundedMemory(_ file: Case) throws {
         let run = try MeasuredRun(["inspect", file.path], dataLimitMB: 200)
         #expect(!run.signalled, "\(file.file) killed by signal \(-run.status) (over 200 MB?): \(run.stderr.prefix(300))")
         #expect([0, 65].contains(run.status), "\(file.file): \(run.stderr.prefix(300))")
-        #expect(run.cpuSeconds < 1.0, "\(file.file) took \(run.cpuSeconds) s of CPU")
+        #expect(run.cpuSeconds < Self.cpuBudget[file.file, default: 1.0], "\(file.file) took \(run.cpuSeconds) s of CPU")
     }
 
     /// `--globals` parses without executing and names exactly the dangerous globals the generator put in the pickle.
@@ -178,7 +182,11 @@ struct MeasuredRun {
         posix_spawn_file_actions_addopen(&actions, 2, errPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         var command = [RNXProcess.binary.path] + arguments
         if let dataLimitMB {
-            command = ["/usr/bin/prlimit", "--data=\(dataLimitMB << 20)", "--"] + command
+            // OpenBLAS (linked for `run`) starts a worker per core at load and maps a 128 MB buffer for each:
+            // untouched (not resident) but counted by RLIMIT_DATA, and OpenBLAS spins instead of failing when
+            // the map is refused. One thread starts no worker, so the limit measures rnx's own allocations.
+            command = ["/usr/bin/env", "OPENBLAS_NUM_THREADS=1", "/usr/bin/prlimit", "--data=\(dataLimitMB << 20)", "--"]
+                + command
         }
         let argv = command.map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
