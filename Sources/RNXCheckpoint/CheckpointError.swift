@@ -89,6 +89,8 @@ public enum CheckpointError: Error, Equatable, Sendable {
     case storageCountMismatch(key: String, declared: Int, found: Int)
     /// A legacy storage view (`view_metadata`), which torch has not written since 0.4.
     case unsupportedStorageView(key: String)
+    /// Bytes after the last legacy storage record, which no storage accounts for (offset where they start).
+    case legacyTrailingBytes(offset: Int, count: Int)
 
     // MARK: the torch layer over the pickle
 
@@ -192,6 +194,8 @@ extension CheckpointError: RNXError {
         case .storageCountMismatch(let key, let declared, let found):
             "storage '\(key)' declares \(declared) elements in the pickle but its record holds \(found)"
         case .unsupportedStorageView(let key): "storage '\(key)' is a legacy storage view (torch < 0.4), not supported"
+        case .legacyTrailingBytes(let offset, let count):
+            "\(count) trailing bytes at byte \(offset), after the last storage record, belong to no storage"
         case .unexpectedPickle(let reason, let offset): "unexpected pickle content at byte \(offset): \(reason)"
         case .unsupportedStorageType(let name): "unsupported storage type or dtype \(name)"
         case .storageSizeMismatch(let key, let declaredBytes, let recordBytes):

@@ -42,7 +42,7 @@ public struct GlobalScan: Sendable {
         case .torchLegacy:
             let file = try RandomAccessFile(path: path)
             let run = { (bytes: [UInt8], start: Int) in try scanner.run(bytes, from: start) }
-            let found = try TorchLegacyReader.readPickles(file, runPlain: run, runMain: run)
+            let found = try TorchLegacyReader.readPickles(file, checkShapes: false, runPlain: run, runMain: run)
             return GlobalScan(format: .torchLegacy, pickles: found.all.map { Pickle(name: $0.name, globals: $0.result.globals) })
         case .safetensors:
             _ = try SafetensorsReader.read(path: path)  // validates the header; safetensors holds no pickle

@@ -47,8 +47,9 @@ public enum TorchLegacyReader {
                 throw CheckpointError.truncatedStorage(key: key, offset: position, needed: 8, available: available)
             }
             let header = try file.read(offset: position, count: 8)
-            let count = header.withUnsafeBytes { $0.loadLE(UInt64.self, at: 0) }
-            guard count == UInt64(storage.elementCount) else {
+            // torch writes the count as a signed int64 (`int64_t numel`), so a hostile -4 reads as -4.
+            let count = header.withUnsafeBytes { $0.loadLE(Int64.self, at: 0) }
+            guard count == Int64(storage.elementCount) else {
                 throw CheckpointError.storageCountMismatch(
                     key: key, declared: storage.elementCount, found: Int(clamping: count))
             }
@@ -61,6 +62,11 @@ public enum TorchLegacyReader {
         }
         for key in layer.storageOrder where dataOffsets[key] == nil {
             throw CheckpointError.missingRecord("storage " + key)
+        }
+        // torch stops reading after the last record; bytes there would be a payload no reader accounts for
+        // (as after STOP in a zip's data.pkl, or after the last tensor of a safetensors file).
+        guard position == file.size else {
+            throw CheckpointError.legacyTrailingBytes(offset: position, count: file.size - position)
         }
 
         var details = CheckpointDetails()
@@ -80,17 +86,19 @@ public enum TorchLegacyReader {
     /// Runs the five pickles, reading more of the file only while they need it (the data can be gigabytes).
     ///
     /// `runMain` runs the object pickle and `runPlain` the others (the normal load refuses globals in them;
-    /// `--globals` only scans).
+    /// `--globals` only scans). With `checkShapes` false (the scan) only the magic number is checked, so the
+    /// globals of every pickle are reported whatever the protocol version or storage-key list hold; `keys` is
+    /// then empty.
     static func readPickles(
-        _ file: RandomAccessFile, window first: Int = initialWindow, runPlain: ([UInt8], Int) throws -> PickleResult,
-        runMain: ([UInt8], Int) throws -> PickleResult
+        _ file: RandomAccessFile, window first: Int = initialWindow, checkShapes: Bool = true,
+        runPlain: ([UInt8], Int) throws -> PickleResult, runMain: ([UInt8], Int) throws -> PickleResult
     ) throws -> Pickles {
         var window = min(file.size, max(first, 16))
         let limit = PickleLimits.standard.maxBytes
         while true {
             let bytes = try file.read(offset: 0, count: window)
             do {
-                return try parsePickles(bytes, runPlain: runPlain, runMain: runMain)
+                return try parsePickles(bytes, checkShapes: checkShapes, runPlain: runPlain, runMain: runMain)
             } catch let error as PickleError where window < file.size && window < limit && isCutOff(error) {
                 window = min(file.size, window * 4, limit)  // the window ended inside a pickle: read more
             }
@@ -106,7 +114,8 @@ public enum TorchLegacyReader {
     }
 
     private static func parsePickles(
-        _ bytes: [UInt8], runPlain: ([UInt8], Int) throws -> PickleResult, runMain: ([UInt8], Int) throws -> PickleResult
+        _ bytes: [UInt8], checkShapes: Bool, runPlain: ([UInt8], Int) throws -> PickleResult,
+        runMain: ([UInt8], Int) throws -> PickleResult
     ) throws -> Pickles {
         let magic: PickleResult
         do {
@@ -116,15 +125,21 @@ public enum TorchLegacyReader {
         }
         guard case .bigInt(let value) = magic.root, value == Self.magic else { throw CheckpointError.badLegacyMagic }
         let version = try runPlain(bytes, magic.endOffset)
-        guard case .int(let number) = version.root else {
-            throw CheckpointError.unexpectedPickle(reason: "legacy protocol version is not an integer", offset: magic.endOffset)
-        }
-        guard number == Int64(protocolVersion) else {
-            throw CheckpointError.unsupportedLegacyProtocol(Int(clamping: number))
+        if checkShapes {
+            guard case .int(let number) = version.root else {
+                throw CheckpointError.unexpectedPickle(
+                    reason: "legacy protocol version is not an integer", offset: magic.endOffset)
+            }
+            guard number == Int64(protocolVersion) else {
+                throw CheckpointError.unsupportedLegacyProtocol(Int(clamping: number))
+            }
         }
         let sysInfo = try runPlain(bytes, version.endOffset)
         let main = try runMain(bytes, sysInfo.endOffset)
         let keyList = try runPlain(bytes, main.endOffset)
+        let all = [("magic number", magic), ("protocol version", version), ("sys_info", sysInfo), ("object", main),
+                   ("storage keys", keyList)]
+        guard checkShapes else { return Pickles(main: main, keys: [], dataStart: keyList.endOffset, all: all) }
         guard case .object(let id) = keyList.root, keyList.heap.objects.indices.contains(id.index),
               case .list(let items) = keyList.heap[id]
         else {
@@ -137,9 +152,6 @@ public enum TorchLegacyReader {
             }
             keys.append(key)
         }
-        return Pickles(
-            main: main, keys: keys, dataStart: keyList.endOffset,
-            all: [("magic number", magic), ("protocol version", version), ("sys_info", sysInfo), ("object", main),
-                  ("storage keys", keyList)])
+        return Pickles(main: main, keys: keys, dataStart: keyList.endOffset, all: all)
     }
 }

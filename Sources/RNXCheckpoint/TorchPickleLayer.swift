@@ -37,9 +37,9 @@ struct TorchPickleLayer {
     // MARK: storages
 
     private mutating func collectStorages() throws {
-        for object in heap.objects {
+        for (index, object) in heap.objects.enumerated() {
             guard case .persistent(let id) = object else { continue }
-            let storage = try parseStorage(id)
+            let storage = try parseStorage(id, offset: heap.persistentIDOffset(ObjectID(index: index)) ?? 0)
             if let existing = storages[storage.key] {
                 guard existing.dtype == storage.dtype, existing.byteCount == storage.byteCount else {
                     throw CheckpointError.storageConflict(key: storage.key)
@@ -51,29 +51,32 @@ struct TorchPickleLayer {
         }
     }
 
-    /// Parses `('storage', storage_type, key, location, numel[, view_metadata])`.
-    private func parseStorage(_ id: PickleValue) throws -> TorchStorage {
+    /// Parses `('storage', storage_type, key, location, numel[, view_metadata])`; `offset` is where the
+    /// BINPERSID (or PERSID) opcode is, which every error names.
+    private func parseStorage(_ id: PickleValue, offset: Int) throws -> TorchStorage {
+        let bad = { (reason: String) in CheckpointError.unexpectedPickle(reason: reason, offset: offset) }
         guard let fields = sequence(id), fields.count == 5 || fields.count == 6,
               case .string("storage") = fields[0]
-        else { throw CheckpointError.unexpectedPickle(reason: "persistent id is not a torch storage", offset: 0) }
+        else { throw bad("persistent id is not a torch storage") }
         let key: String
         switch fields[2] {
         case .string(let text): key = text
         case .int(let number): key = String(number)
-        default: throw CheckpointError.unexpectedPickle(reason: "storage key is not a string", offset: 0)
+        default: throw bad("storage key is not a string")
         }
-        guard let type = global(fields[1]) else {
-            throw CheckpointError.unexpectedPickle(reason: "storage '\(key)' has no storage type", offset: 0)
-        }
+        guard let type = global(fields[1]) else { throw bad("storage '\(key)' has no storage type") }
         guard let dtype = TorchGlobals.dtype(of: type) else {
             throw CheckpointError.unsupportedStorageType(type.description)
         }
-        guard case .string(let location) = fields[3] else {
-            throw CheckpointError.unexpectedPickle(reason: "storage '\(key)' location is not a string", offset: 0)
+        guard case .string(let location) = fields[3] else { throw bad("storage '\(key)' location is not a string") }
+        if case .bigInt = fields[4] { throw bad("storage '\(key)' declares a size that does not fit in 64 bits") }
+        guard case .int(let numel64) = fields[4] else { throw bad("storage '\(key)' size is not an integer") }
+        guard numel64 >= 0, let numel = Int(exactly: numel64) else {
+            throw bad("storage '\(key)' declares a negative size (\(numel64) elements)")
         }
-        guard case .int(let numel64) = fields[4], numel64 >= 0, let numel = Int(exactly: numel64),
-              let bytes = CheckedArithmetic.multiply(numel, dtype.byteSize)
-        else { throw CheckpointError.unexpectedPickle(reason: "storage '\(key)' has an invalid size", offset: 0) }
+        guard let bytes = CheckedArithmetic.multiply(numel, dtype.byteSize) else {
+            throw bad("storage '\(key)' declares \(numel) elements of \(dtype.byteSize) bytes, which overflows")
+        }
         if fields.count == 6, fields[5] != .none { throw CheckpointError.unsupportedStorageView(key: key) }
         return TorchStorage(key: key, dtype: dtype, elementCount: numel, byteCount: bytes, location: location)
     }
@@ -201,7 +204,7 @@ struct TorchPickleLayer {
             guard case .object(let sid) = args[0], heap.objects.indices.contains(sid.index),
                   case .persistent(let pid) = heap[sid]
             else { throw bad("storage is not a persistent id") }
-            let storage = try parseStorage(pid)
+            let storage = try parseStorage(pid, offset: heap.persistentIDOffset(sid) ?? instance.offset)
             guard case .int(let offset64) = args[1], let offset = Int(exactly: offset64) else {
                 throw bad("storage offset is not an integer")
             }

@@ -8,4 +8,9 @@ public struct GlobalName: Hashable, Sendable, CustomStringConvertible {
     }
     /// `module.name`.
     public var description: String { module + "." + name }
+
+    /// The callee of a call whose callee was not a global, recorded only under `GlobalPolicy.scanOnly` (e.g. the
+    /// second REDUCE of `getattr(__import__('os'), 'system')('ls')`): the value called is the instance's first
+    /// argument. No real global has this name (`<` cannot start a Python module name).
+    public static let opaqueCall = GlobalName(module: "<opaque>", name: "call")
 }

@@ -6,5 +6,10 @@ public enum GlobalPolicy: Sendable {
     /// Only these globals may be pushed; any other is refused with `PickleError.disallowedGlobal`.
     case allow(Set<GlobalName>)
     /// Every global is recorded and none is refused, for `rnx inspect --globals`; nothing is ever called either way.
+    ///
+    /// A call of anything other than a global (the result of another call, as in `getattr(__import__('os'),
+    /// 'system')('ls')`) is recorded too, as an instance of `GlobalName.opaqueCall` whose first argument is the
+    /// value called, so the scan goes on and names every later global; `.allow` refuses such a call with
+    /// `PickleError.callOfNonGlobal`.
     case scanOnly
 }

@@ -32,7 +32,7 @@ public enum PickleError: Error, Equatable, Sendable {
     case depthLimitExceeded(limit: Int, offset: Int)
     /// One container would hold more than `PickleLimits.maxContainerItems` items.
     case containerTooLarge(limit: Int, offset: Int)
-    /// The machine's stack would hold more than `PickleLimits.maxContainerItems` values.
+    /// The machine's stack would hold more than `PickleLimits.maxStackValues` values.
     case stackTooLarge(limit: Int, offset: Int)
     /// The pickle would create more than `PickleLimits.maxObjects` heap objects.
     case tooManyObjects(limit: Int, offset: Int)

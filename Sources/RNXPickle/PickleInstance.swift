@@ -3,7 +3,8 @@
 /// REDUCE records `callee(*arguments)`, NEWOBJ `callee.__new__(callee, *arguments)`, NEWOBJ_EX adds
 /// `keywordArguments`, INST and OBJ `callee(*arguments)`. Later opcodes that would mutate the object are recorded too.
 public struct PickleInstance: Sendable {
-    /// The global being called (an allowed class or function).
+    /// The global being called (an allowed class or function), or under `GlobalPolicy.scanOnly`
+    /// `GlobalName.opaqueCall` when the pickle called another value, which is then the first of `arguments`.
     public var callee: GlobalName
     /// The positional arguments (a tuple's elements).
     public var arguments: [PickleValue]

@@ -21,6 +21,7 @@ extension PickleMachine {
                 }
                 var heap = PickleHeap()
                 heap.objects = nodes.map(\.object)
+                heap.persistentIDOffsets = persistentIDOffsets
                 return PickleResult(root: root, heap: heap, globals: globals, endOffset: position, proto: proto)
             }
             try step(decoded)
@@ -38,8 +39,7 @@ extension PickleMachine {
             try pushMark()
         case .pop:
             if let height = marks.last, height == stack.count {
-                marks.removeLast()
-                markOffsets.removeLast()
+                dropMark()
             } else {
                 _ = try pop()
             }
@@ -120,7 +120,7 @@ extension PickleMachine {
             let count = Int(op.rawValue - Opcode.tuple1.rawValue) + 1
             guard stack.count - fence >= count else { throw underflow() }
             let items = Array(stack.suffix(count))
-            stack.removeLast(count)
+            removeTop(count)
             try push(try allocate(.fixed(.tuple(items)), childDepth: maxDepth(of: items)))
         case .tuple:
             let items = try popMark()
@@ -202,26 +202,24 @@ extension PickleMachine {
         case .obj:
             var items = try popMark()
             guard !items.isEmpty else { throw underflow() }
-            let global = try callee(items.removeFirst())
-            try instantiate(global, arguments: items)
-        case .reduce:
+            let called = items.removeFirst()
+            try instantiate(try callee(called), of: called, arguments: items)
+        case .reduce, .newObj:
             let arguments = try pop()
-            let global = try callee(try pop())
-            try instantiate(global, arguments: try tupleItems(arguments))
-        case .newObj:
-            let arguments = try pop()
-            let global = try callee(try pop())
-            try instantiate(global, arguments: try tupleItems(arguments))
+            let called = try pop()
+            let global = try callee(called)
+            try instantiate(global, of: called, arguments: try tupleItems(arguments))
         case .newObjEx:
             let keywords = try pop()
             let arguments = try pop()
-            let global = try callee(try pop())
+            let called = try pop()
+            let global = try callee(called)
             guard case .dict(let box)? = node(keywords) else {
                 throw PickleError.wrongType(
                     opcode: op.name, expected: "a dict of keyword arguments", found: kindName(keywords),
                     offset: opcodeOffset)
             }
-            try instantiate(global, arguments: try tupleItems(arguments), keywords: box.pairs)
+            try instantiate(global, of: called, arguments: try tupleItems(arguments), keywords: box.pairs)
         case .build:
             let state = try pop()
             try build(state, on: try top())
@@ -231,9 +229,11 @@ extension PickleMachine {
                 throw PickleError.invalidLiteral(opcode: op.name, offset: opcodeOffset)
             }
             try push(try allocate(.fixed(.persistent(.string(try utf8(line)))), childDepth: 0))
+            persistentIDOffsets[nodes.count - 1] = opcodeOffset
         case .binPersID:
             let id = try pop()
             try push(try allocate(.fixed(.persistent(id)), childDepth: depth(of: id)))
+            persistentIDOffsets[nodes.count - 1] = opcodeOffset
         case .ext1, .ext2, .ext4:
             let width = op == .ext1 ? 1 : op == .ext2 ? 2 : 4
             throw PickleError.extensionCode(code: Int(try readUnsigned(width)), offset: opcodeOffset)
@@ -272,6 +272,7 @@ extension PickleMachine {
             throw refuse(index)
         }
         try deepen(index, childDepth: maxDepth(of: items))
+        relevelTop()
     }
 
     /// SETITEM and SETITEMS: dicts and instances take key, value pairs.
@@ -288,6 +289,7 @@ extension PickleMachine {
         var deepest = 0
         for pair in pairs { deepest = max(deepest, depth(of: pair.key), depth(of: pair.value)) }
         try deepen(index, childDepth: deepest)
+        relevelTop()
     }
 
     /// ADDITEMS: sets take elements, instances record them as list items (CPython calls their `add`).
@@ -303,6 +305,7 @@ extension PickleMachine {
             throw refuse(index)
         }
         try deepen(index, childDepth: maxDepth(of: items))
+        relevelTop()
     }
 
     /// BUILD: only instances take a state.
@@ -311,5 +314,6 @@ extension PickleMachine {
         guard case .instance(let box) = nodes[index] else { throw refuse(index) }
         box.instance.state = state
         try deepen(index, childDepth: depth(of: state))
+        relevelTop()
     }
 }

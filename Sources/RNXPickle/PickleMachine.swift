@@ -21,14 +21,24 @@ final class PickleMachine {
     /// Stack heights at each open MARK, and the byte offsets of those MARKs.
     var marks: [Int] = []
     var markOffsets: [Int] = []
+    /// The stack slots holding open containers that count as levels (see `push`), with the level of each: how many
+    /// open containers and MARKs lie at or below it. Levels only grow at these slots and at MARKs, so this sparse
+    /// list (at most `maxDepth` long) is all that is kept, not a level per slot.
+    var openSlots: [(index: Int, level: Int)] = []
+    /// The level of each open MARK.
+    var markLevels: [Int] = []
     /// A dictionary, not an array: a hostile index such as 0xFFFFFFFF costs one entry, not four billion slots.
     var memo: [Int: PickleValue] = [:]
     /// The heap being built, in the order objects were created (an `ObjectID` is an index into it).
     var nodes: [Node] = []
     /// Nesting depth of each heap object at the time items were added (1 for an empty container).
     var depths: [Int] = []
+    /// Byte offset of each persistent id's opcode, by heap index.
+    var persistentIDOffsets: [Int: Int] = [:]
     var globals: [GlobalReference] = []
     var proto = 0
+    /// Offset of the opcode that created the newest heap object (see `isFresh`).
+    var lastAllocation = -1
 
     init(bytes: [UInt8], start: Int, limits: PickleLimits, policy: GlobalPolicy) {
         self.bytes = bytes
@@ -109,16 +119,32 @@ final class PickleMachine {
     // MARK: - Stack
 
     /// Pushes a value; the stack is bounded like a container, since each segment of it may become one.
+    ///
+    /// An open container (see `isOpen`) pushed above `maxDepth - 1` others and MARKs is refused at once: later
+    /// opcodes could nest each into the one below (`{} 'k' {} 'k' ... SETITEM SETITEM ...`), and waiting for them
+    /// would let a small pickle build a million containers before the depth check on SETITEM refuses it.
     func push(_ value: PickleValue) throws(PickleError) {
-        guard stack.count < limits.maxContainerItems else {
-            throw PickleError.stackTooLarge(limit: limits.maxContainerItems, offset: opcodeOffset)
+        guard stack.count < limits.maxStackValues else {
+            throw PickleError.stackTooLarge(limit: limits.maxStackValues, offset: opcodeOffset)
+        }
+        if isFresh(value), isOpen(value) {
+            let level = levelBelow + 1
+            try checkDepth(level)
+            openSlots.append((stack.count, level))
         }
         stack.append(value)
     }
 
     func pop() throws(PickleError) -> PickleValue {
         guard stack.count > fence else { throw underflow() }
+        defer { dropOpenSlots() }
         return stack.removeLast()
+    }
+
+    /// Removes the top `count` values, which the caller checked are above the last MARK.
+    func removeTop(_ count: Int) {
+        stack.removeLast(count)
+        dropOpenSlots()
     }
 
     func top() throws(PickleError) -> PickleValue {
@@ -126,12 +152,27 @@ final class PickleMachine {
         return value
     }
 
+    /// A MARK counts as one level of nesting (what follows it becomes a tuple, list, ... or a call's arguments),
+    /// except directly above an open container, which it only fills (APPENDS, SETITEMS, ADDITEMS).
     func pushMark() throws(PickleError) {
         guard marks.count < limits.maxDepth else {
             throw PickleError.depthLimitExceeded(limit: limits.maxDepth, offset: opcodeOffset)
         }
+        var level = levelBelow
+        if stack.count == fence || !isOpen(stack[stack.count - 1]) {
+            level += 1
+            try checkDepth(level)
+        }
         marks.append(stack.count)
         markOffsets.append(opcodeOffset)
+        markLevels.append(level)
+    }
+
+    /// Removes the last MARK, which has nothing above it (POP on an empty segment).
+    func dropMark() {
+        marks.removeLast()
+        markOffsets.removeLast()
+        markLevels.removeLast()
     }
 
     /// The values pushed since the last MARK, removing them and the MARK.
@@ -140,9 +181,58 @@ final class PickleMachine {
             throw PickleError.missingMark(opcode: opcode.name, offset: opcodeOffset)
         }
         markOffsets.removeLast()
+        markLevels.removeLast()
         let items = Array(stack[height...])
         stack.removeSubrange(height...)
+        dropOpenSlots()
         return items
+    }
+
+    // MARK: - Nesting levels
+
+    /// The level of the slot or MARK directly below the next push: levels never decrease going up the stack, so
+    /// it is that of the highest open slot or MARK.
+    var levelBelow: Int {
+        max(openSlots.last?.level ?? 0, markLevels.last ?? 0)
+    }
+
+    /// Forgets open slots that are no longer on the stack.
+    func dropOpenSlots() {
+        while let last = openSlots.last, last.index >= stack.count { openSlots.removeLast() }
+    }
+
+    /// Whether `value` is an open container: a list, dict, set or recorded call with nothing in it yet (no
+    /// arguments, items or state), which the values pushed after it may still be nested into. The pickler writes
+    /// every container this way, empty first and filled after, so the open containers on the stack are the ones
+    /// being written, one per level; finished values are not open, so siblings waiting in a batch do not count
+    /// unless empty.
+    func isOpen(_ value: PickleValue) -> Bool {
+        switch node(value) {
+        case .list(let box)?, .set(let box)?:
+            return box.items.isEmpty
+        case .dict(let box)?:
+            return box.pairs.isEmpty
+        case .instance(let box)?:
+            let instance = box.instance
+            return instance.arguments.isEmpty && instance.keywordArguments.isEmpty && instance.state == nil
+                && instance.listItems.isEmpty && instance.dictItems.isEmpty
+        default:
+            return false
+        }
+    }
+
+    /// Whether `value` is an object this opcode created. Only new objects count as levels: pushing the same
+    /// object again (memo GET, DUP) allocates nothing, and CPython writes a GET for every repeated reference, so a
+    /// list holding one empty list a thousand times is not refused.
+    func isFresh(_ value: PickleValue) -> Bool {
+        guard case .object(let id) = value else { return false }
+        return id.index == nodes.count - 1 && lastAllocation == opcodeOffset
+    }
+
+    /// Stops counting the top slot as a level after an opcode filled the object there, which is then not open.
+    func relevelTop() {
+        guard let last = openSlots.last, last.index == stack.count - 1, !isOpen(stack[last.index]) else { return }
+        openSlots.removeLast()
     }
 
     // MARK: - Heap
@@ -178,6 +268,7 @@ final class PickleMachine {
         try checkDepth(childDepth + 1)
         nodes.append(node)
         depths.append(childDepth + 1)
+        lastAllocation = opcodeOffset
         return .object(ObjectID(index: nodes.count - 1))
     }
 
@@ -295,15 +386,30 @@ final class PickleMachine {
         return global
     }
 
-    /// The global `value` refers to, or an error naming what it is instead.
-    func callee(_ value: PickleValue) throws(PickleError) -> GlobalName {
+    /// The global `value` refers to; nil, under `.scanOnly` only, for any other value, whose call is then
+    /// recorded as an opaque call (see `GlobalName.opaqueCall`) so that the scan goes on to later globals.
+    func callee(_ value: PickleValue) throws(PickleError) -> GlobalName? {
         if case .fixed(.global(let name))? = node(value) { return name }
+        if case .scanOnly = policy { return nil }
         throw PickleError.callOfNonGlobal(opcode: opcode.name, found: kindName(value), offset: opcodeOffset)
     }
 
     func tupleItems(_ value: PickleValue, expected: String = "a tuple of arguments") throws(PickleError) -> [PickleValue] {
         if case .fixed(.tuple(let items))? = node(value) { return items }
         throw PickleError.wrongType(opcode: opcode.name, expected: expected, found: kindName(value), offset: opcodeOffset)
+    }
+
+    /// Records a call of `callee` instead of making it; a nil callee (see `callee(_:)`) records a call of `value`
+    /// as `GlobalName.opaqueCall` with `value` as its first argument.
+    func instantiate(
+        _ callee: GlobalName?, of value: PickleValue, arguments: [PickleValue],
+        keywords: [(key: PickleValue, value: PickleValue)] = []
+    ) throws(PickleError) {
+        guard let callee else {
+            try instantiate(.opaqueCall, arguments: [value] + arguments, keywords: keywords)
+            return
+        }
+        try instantiate(callee, arguments: arguments, keywords: keywords)
     }
 
     /// Records a call of `callee` instead of making it.

@@ -27,6 +27,7 @@ extension PickleObject {
         case .set: "a set"
         case .frozenSet: "a frozenset"
         case .global(let name): "the global \(name)"
+        case .instance(let instance) where instance.callee == .opaqueCall: "the result of an opaque call"
         case .instance(let instance): "an instance of \(instance.callee)"
         case .persistent: "a persistent id"
         }

@@ -9,6 +9,8 @@ struct PickleRenderer {
 
     enum Segment {
         case text(String)
+        /// Text that opens a new comma-separated list, as `(` after an opaque call's callee.
+        case opening(String)
         case values([PickleValue])
         /// `key: value` pairs, or `key=value` pairs (keyword arguments, an instance's state) when `keywords`.
         case pairs([(key: PickleValue, value: PickleValue)], keywords: Bool)
@@ -80,6 +82,10 @@ struct PickleRenderer {
         switch frame.segments[frame.segment] {
         case .text(let text):
             emit(text)
+            nextSegment(index)
+        case .opening(let text):
+            emit(text)
+            frames[index].printed = 0
             nextSegment(index)
         case .values(let values):
             guard frame.item < values.count else { return nextSegment(index) }
@@ -172,10 +178,13 @@ struct PickleRenderer {
                 segments = custom.parts.map(Self.segment)
                 break
             }
-            var parts: [Segment] = [
-                .text(instance.callee.description + "("), .values(instance.arguments),
-                .pairs(instance.keywordArguments, keywords: true),
-            ]
+            // An opaque call is shown as Python writes it: the value called, then its other arguments.
+            let opaque = instance.callee == .opaqueCall && !instance.arguments.isEmpty
+            var parts: [Segment] =
+                opaque
+                ? [.values(Array(instance.arguments.prefix(1))), .opening("("), .values(Array(instance.arguments.dropFirst()))]
+                : [.text(instance.callee.description + "("), .values(instance.arguments)]
+            parts.append(.pairs(instance.keywordArguments, keywords: true))
             if !instance.listItems.isEmpty { parts.append(.group([.text("["), .values(instance.listItems), .text("]")])) }
             if !instance.dictItems.isEmpty {
                 parts.append(.group([.text("{"), .pairs(instance.dictItems, keywords: false), .text("}")]))

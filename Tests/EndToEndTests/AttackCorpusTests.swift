@@ -13,11 +13,8 @@ import Testing
 struct AttackCorpusTests {
     struct Expectation: Decodable, Sendable {
         let status: Int32
-        /// The exact stderr line, with the file's path written as `FILE`; nil for known issues.
-        let stderr: String?
-        /// For known issues: what the line of a fixed rnx must and must not contain.
-        let contains: [String]?
-        let absent: [String]?
+        /// The exact stderr line, with the file's path written as `FILE` (empty for accepted files).
+        let stderr: String
     }
 
     struct Case: Decodable, Sendable, CustomTestStringConvertible {
@@ -30,16 +27,6 @@ struct AttackCorpusTests {
         let dangerous: [String]
         let offset: Int?
         let expect: Expectation?
-        /// Set when rnx's current behaviour is wrong: the owning branch and what is wrong.
-        let knownIssue: String?
-        /// Set when `--globals` does not yet name every dangerous global of this file.
-        let globalsKnownIssue: String?
-
-        enum CodingKeys: String, CodingKey {
-            case file, format, kind, stage, attack, globals, dangerous, offset, expect
-            case knownIssue = "known_issue"
-            case globalsKnownIssue = "globals_known_issue"
-        }
 
         var path: String { Fixtures.path("attacks/" + file) }
         var testDescription: String { file }
@@ -77,30 +64,19 @@ struct AttackCorpusTests {
     @Test(arguments: attacks) func inspectRefusesWithTheExpectedLine(_ attack: Case) throws {
         let expect = try #require(attack.expect, "no reviewed expectation for \(attack.file): \(attack.attack)")
         let run = try MeasuredRun(["inspect", attack.path])
-        let check = {
-            #expect(run.status == expect.status, "\(attack.file): \(run.stderr)")
-            if expect.status == 0 {
-                // Accepted files (tensor bytes unread, DAGs and cycles rendered with a bound): a short report.
-                #expect(run.stderr.isEmpty, "\(attack.file): \(run.stderr)")
-                #expect(run.stdout.utf8.count < 4096, "\(attack.file) printed \(run.stdout.utf8.count) bytes")
-                return
-            }
-            #expect(run.stdout.isEmpty, "\(attack.file) printed a report: \(run.stdout.prefix(200))")
-            #expect(run.stderr.hasPrefix("rnx: \(attack.path): ") && run.stderr.filter { $0 == "\n" }.count == 1,
-                    "\(attack.file): not one line naming the file: \(run.stderr)")
-            if let line = expect.stderr {
-                #expect(run.stderr == line.replacingOccurrences(of: "FILE", with: attack.path) + "\n")
-                if let offset = attack.offset, attack.stage == "open", line.contains(" byte ") {
-                    #expect(run.stderr.contains("byte \(offset)"), "\(attack.file): expected the opcode's offset \(offset)")
-                }
-            }
-            for part in expect.contains ?? [] { #expect(run.stderr.contains(part), "\(attack.file): \(run.stderr)") }
-            for part in expect.absent ?? [] { #expect(!run.stderr.contains(part), "\(attack.file): \(run.stderr)") }
+        #expect(run.status == expect.status, "\(attack.file): \(run.stderr)")
+        if expect.status == 0 {
+            // Accepted files (tensor bytes unread, DAGs and cycles rendered with a bound): a short report.
+            #expect(run.stderr.isEmpty, "\(attack.file): \(run.stderr)")
+            #expect(run.stdout.utf8.count < 4096, "\(attack.file) printed \(run.stdout.utf8.count) bytes")
+            return
         }
-        if let issue = attack.knownIssue {
-            withKnownIssue(Comment(rawValue: issue), isIntermittent: true) { check() }
-        } else {
-            check()
+        #expect(run.stdout.isEmpty, "\(attack.file) printed a report: \(run.stdout.prefix(200))")
+        #expect(run.stderr.hasPrefix("rnx: \(attack.path): ") && run.stderr.filter { $0 == "\n" }.count == 1,
+                "\(attack.file): not one line naming the file: \(run.stderr)")
+        #expect(run.stderr == expect.stderr.replacingOccurrences(of: "FILE", with: attack.path) + "\n")
+        if let offset = attack.offset, attack.stage == "open", expect.stderr.contains(" byte ") {
+            #expect(run.stderr.contains("byte \(offset)"), "\(attack.file): expected the opcode's offset \(offset)")
         }
     }
 
@@ -109,21 +85,14 @@ struct AttackCorpusTests {
     /// 200 MiB, compression bombs, 10^6-deep nesting and billion laughs included.
     @Test(arguments: cases) func everyFileIsHandledQuicklyInBoundedMemory(_ file: Case) throws {
         let run = try MeasuredRun(["inspect", file.path], measureMemory: true)
-        let bounds = {
-            #expect(!run.signalled, "\(file.file) killed by signal \(-run.status): \(run.stderr.prefix(300))")
-            if let peak = run.peakMiB {
-                #expect(peak < 200, "\(file.file) peaked at \(peak) MiB")
-            } else {
-                Issue.record("\(file.file): no peak memory figure from /usr/bin/time")
-            }
-            #expect([0, 65].contains(run.status), "\(file.file): \(run.stderr.prefix(300))")
-            #expect(run.cpuSeconds < 1.0, "\(file.file) took \(run.cpuSeconds) s of CPU")
-        }
-        if let issue = file.knownIssue, issue.hasPrefix("pickle:") {
-            withKnownIssue(Comment(rawValue: issue), isIntermittent: true) { bounds() }
+        #expect(!run.signalled, "\(file.file) killed by signal \(-run.status): \(run.stderr.prefix(300))")
+        if let peak = run.peakMiB {
+            #expect(peak < 200, "\(file.file) peaked at \(peak) MiB")
         } else {
-            bounds()
+            Issue.record("\(file.file): no peak memory figure from /usr/bin/time")
         }
+        #expect([0, 65].contains(run.status), "\(file.file): \(run.stderr.prefix(300))")
+        #expect(run.cpuSeconds < 1.0, "\(file.file) took \(run.cpuSeconds) s of CPU")
     }
 
     /// `--globals` parses without executing and names exactly the dangerous globals the generator put in the pickle.
@@ -132,19 +101,12 @@ struct AttackCorpusTests {
         let result = try RNXProcess.run(["inspect", "--globals", "--json", file.path])
         // Python 2 module names are reported as CPython's fix_imports resolves them (`__builtin__` is `builtins`).
         let dangerous = Set(file.dangerous.map { $0.replacingOccurrences(of: "__builtin__.", with: "builtins.") })
-        let check = {
-            #expect(result.status == 1, "\(result)")
-            let json = try? JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
-            let refused = json?["refused"] as? [String] ?? []
-            #expect(Set(refused) == dangerous, "\(file.file): \(result)")
-            for global in dangerous {
-                #expect(result.stderr.contains(global), "\(file.file): stderr does not name \(global): \(result.stderr)")
-            }
-        }
-        if let issue = file.globalsKnownIssue {
-            withKnownIssue(Comment(rawValue: issue), isIntermittent: true) { check() }
-        } else {
-            check()
+        #expect(result.status == 1, "\(result)")
+        let json = try? JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+        let refused = json?["refused"] as? [String] ?? []
+        #expect(Set(refused) == dangerous, "\(file.file): \(result)")
+        for global in dangerous {
+            #expect(result.stderr.contains(global), "\(file.file): stderr does not name \(global): \(result.stderr)")
         }
     }
 

@@ -21,6 +21,14 @@ struct GlobalScanTests {
         #expect(scan.refused == [GlobalReference(global: GlobalName(module: "posix", name: "system"), offset: 13)])
     }
 
+    /// The storage-key list pickle is `297: PROTO 2`, `299: GLOBAL 'posix system'`, ..., `329: REDUCE`: not a list,
+    /// which the load refuses, but the scan must still name its global.
+    @Test func legacyPicklesAreScannedWhateverTheirShape() throws {
+        let scan = try GlobalScan.scan(path: Fixtures.path("attacks/legacy_malicious_key_list.pth"))
+        #expect(scan.pickles.map(\.name) == ["magic number", "protocol version", "sys_info", "object", "storage keys"])
+        #expect(scan.refused == [GlobalReference(global: GlobalName(module: "posix", name: "system"), offset: 299)])
+    }
+
     /// torch writes uint16 tensors with _rebuild_tensor_v3 over torch.storage.UntypedStorage and the dtype torch.uint16.
     @Test func allowlistCoversWhatTorchWrites() throws {
         let scan = try GlobalScan.scan(path: Fixtures.path("checkpoints/dtypes.pth"))

@@ -34,11 +34,27 @@ import Testing
         expectError(bytes, .depthLimitExceeded(limit: 1000, offset: 1000))
     }
 
-    /// A million nested lists (EMPTY_LIST ×10^6, then APPEND ×10^6) hit the depth limit at the 1000th APPEND.
+    /// A million nested lists (EMPTY_LIST ×10^6, then APPEND ×10^6) are refused when the 1001st empty list is pushed
+    /// (byte 1000), not after a million lists were built.
     @Test func millionNestedListsHitTheDepthLimit() {
         let bytes = [UInt8](repeating: 0x5D, count: 1_000_000) + [UInt8](repeating: 0x61, count: 999_999) + [0x2E]
-        // After k APPENDs the outermost list so far is k + 1 deep; the 1000th makes it 1001.
-        expectError(bytes, .depthLimitExceeded(limit: 1000, offset: 1_000_000 + 999))
+        expectError(bytes, .depthLimitExceeded(limit: 1000, offset: 1000))
+    }
+
+    /// A million dicts nested through SETITEM (`EMPTY_DICT 'k'` ×10^6, NONE, SETITEM ×10^6), as in the corpus's
+    /// dict_depth_1e6_entry.pth, are refused when the 1001st empty dict is pushed: units are 4 bytes (7D, then
+    /// 8C 01 6B for the key), so it sits at byte 4 × 1000.
+    @Test func millionNestedDictsAreRefusedWhenPushed() {
+        let unit: [UInt8] = [0x7D, 0x8C, 0x01, 0x6B]
+        let bytes =
+            Array([[UInt8]](repeating: unit, count: 1_000_000).joined()) + [0x4E]
+            + [UInt8](repeating: 0x73, count: 1_000_000) + [0x2E]
+        expectError(bytes, .depthLimitExceeded(limit: 1000, offset: 4000))
+        // A thousand units load: dicts nested 1000 deep, the innermost holding None.
+        let small =
+            Array([[UInt8]](repeating: unit, count: 1000).joined()) + [0x4E]
+            + [UInt8](repeating: 0x73, count: 1000) + [0x2E]
+        #expect(throws: Never.self) { try Unpickler(policy: .allow([])).run(small) }
     }
 
     /// With the depth limit lifted, 10^5 nested lists are built, rendered and freed without recursion (a recursive

@@ -196,6 +196,40 @@ func expectError(
         expectError([0x5D, 0x5D, 0x5D, 0x61, 0x61, 0x85, 0x2E], .depthLimitExceeded(limit: 3, offset: 5), limits: limits)
     }
 
+    /// Empty containers waiting on the stack count as levels when pushed: each could still be nested into the one
+    /// below it, so the fourth is refused at once instead of after the pickle has pushed all of them.
+    @Test func depthLimitByOpenContainers() {
+        var limits = PickleLimits.standard
+        limits.maxDepth = 3
+        // 5D ×4: the fourth EMPTY_LIST, at byte 3, would be the fourth level
+        expectError([0x5D, 0x5D, 0x5D, 0x5D, 0x2E], .depthLimitExceeded(limit: 3, offset: 3), limits: limits)
+        // (7D 4B 01: EMPTY_DICT, BININT1 1 as its future key) ×3 | 7D: the fourth EMPTY_DICT at byte 9
+        expectError(
+            [0x7D, 0x4B, 0x01, 0x7D, 0x4B, 0x01, 0x7D, 0x4B, 0x01, 0x7D, 0x4E, 0x73, 0x73, 0x73, 0x2E],
+            .depthLimitExceeded(limit: 3, offset: 9), limits: limits)
+        // c collections OrderedDict (bytes 0-24) ) R at 26: an empty call result is open too (level 1) | MARK at 27
+        // (directly above an open container it adds no level) | 5D ×3 at 28-30: the third EMPTY_LIST is level 4
+        expectError(
+            ascii("ccollections\nOrderedDict\n)R(]]]"), .depthLimitExceeded(limit: 3, offset: 30), limits: limits)
+        // 28 28: two MARKs | 5D 5D at bytes 2, 3: the second EMPTY_LIST is level 4
+        expectError([0x28, 0x28, 0x5D, 0x5D], .depthLimitExceeded(limit: 3, offset: 3), limits: limits)
+    }
+
+    /// What does not count: a MARK directly above an open container (the batch that fills it), and containers
+    /// once they have items, so CPython's way of writing nested containers loads up to the limit.
+    @Test func filledContainersAndBatchMarksAreNotOpenLevels() throws {
+        var limits = PickleLimits.standard
+        limits.maxDepth = 3
+        // (5D 28: EMPTY_LIST, MARK) ×3 | 4E: NONE | 65 ×3: APPENDS: [[[None]]], depth 3
+        let batches: [UInt8] = [0x5D, 0x28, 0x5D, 0x28, 0x5D, 0x28, 0x4E, 0x65, 0x65, 0x65, 0x2E]
+        let nested = try Unpickler(policy: .allow([]), limits: limits).run(batches)
+        #expect(nested.heap.render(nested.root) == "[[[None]]]")
+        // 28: MARK | (5D 4E 61: EMPTY_LIST, NONE, APPEND) ×5 | 6C: LIST: five filled siblings, depth 2
+        let siblings = [0x28] + Array([[UInt8]](repeating: [0x5D, 0x4E, 0x61], count: 5).joined()) + [0x6C, 0x2E]
+        let flat = try Unpickler(policy: .allow([]), limits: limits).run(siblings)
+        #expect(flat.heap.render(flat.root) == "[[None], [None], [None], [None], [None]]")
+    }
+
     @Test func containerTooLarge() {
         var limits = PickleLimits.standard
         limits.maxContainerItems = 3
@@ -209,7 +243,7 @@ func expectError(
 
     @Test func stackTooLarge() {
         var limits = PickleLimits.standard
-        limits.maxContainerItems = 2
+        limits.maxStackValues = 2
         // 4E 32: NONE DUP fill the stack to 2 | 32: DUP at byte 2 would make 3
         expectError([0x4E, 0x32, 0x32, 0x2E], .stackTooLarge(limit: 2, offset: 2), limits: limits)
     }
@@ -250,17 +284,20 @@ func expectError(
     }
 
     @Test func callOfNonGlobal() {
+        // Under `.allow` only: `.scanOnly` records these calls (UnpicklerTests.scanOnlyRecordsCallsOfNonGlobals).
         // 5D: EMPTY_LIST | 29: EMPTY_TUPLE | 52: REDUCE at byte 2 calls the list
-        expectError([0x5D, 0x29, 0x52, 0x2E], .callOfNonGlobal(opcode: "REDUCE", found: "a list", offset: 2))
+        expectError([0x5D, 0x29, 0x52, 0x2E], .callOfNonGlobal(opcode: "REDUCE", found: "a list", offset: 2), policy: .allow([]))
         // 8C 01 "f": SHORT_BINUNICODE | 29: EMPTY_TUPLE | 81: NEWOBJ at byte 4 calls a str
-        expectError([0x8C, 0x01, 0x66, 0x29, 0x81, 0x2E], .callOfNonGlobal(opcode: "NEWOBJ", found: "a str", offset: 4))
+        expectError(
+            [0x8C, 0x01, 0x66, 0x29, 0x81, 0x2E], .callOfNonGlobal(opcode: "NEWOBJ", found: "a str", offset: 4), policy: .allow([]))
         // 28 4E: MARK NONE | 6F: OBJ at byte 2 calls None
-        expectError([0x28, 0x4E, 0x6F, 0x2E], .callOfNonGlobal(opcode: "OBJ", found: "None", offset: 2))
+        expectError([0x28, 0x4E, 0x6F, 0x2E], .callOfNonGlobal(opcode: "OBJ", found: "None", offset: 2), policy: .allow([]))
         // The result of a recorded call cannot be called again (no getattr(...)(...) chains):
         // c "collections\nOrderedDict\n" (bytes 0-24) | 29 52: EMPTY_TUPLE REDUCE at 26 | 29 52: REDUCE at byte 28
         expectError(
             ascii("ccollections\nOrderedDict\n") + [0x29, 0x52, 0x29, 0x52, 0x2E],
-            .callOfNonGlobal(opcode: "REDUCE", found: "an instance of collections.OrderedDict", offset: 28))
+            .callOfNonGlobal(opcode: "REDUCE", found: "an instance of collections.OrderedDict", offset: 28),
+            policy: .allow([GlobalName(module: "collections", name: "OrderedDict")]))
     }
 
     @Test func wrongType() {

@@ -138,6 +138,49 @@ import Testing
         #expect(result.heap.instance(pair[0])?.arguments == [.int(7)])
         #expect(result.heap.instance(pair[0])?.callee.description == "argparse.Namespace")
         #expect(result.heap.persistentID(pair[1]) == .string("storage 0"))
+        // Offsets: ( 0, K 1-2, i 3-22, P 23-33, TUPLE2 34, BINPERSID 35; a tuple is no persistent id.
+        guard case .object(let root) = result.root, case .object(let inner) = pair[1], case .object(let tuple) = persistent
+        else { Issue.record("not objects"); return }
+        #expect(result.heap.persistentIDOffset(root) == 35)
+        #expect(result.heap.persistentIDOffset(inner) == 23)
+        #expect(result.heap.persistentIDOffset(tuple) == nil)
+    }
+
+    /// Under `.scanOnly` a call of anything but a global is recorded as an opaque call and the scan goes on, so
+    /// every global of `getattr(__import__('os'), 'system')('echo pwned')` is listed; `.allow` refuses the call.
+    @Test func scanOnlyRecordsCallsOfNonGlobals() throws {
+        // c builtins getattr (0-17) | 28: MARK | c builtins __import__ (19-39) | 8C 02 "os" | 85: TUPLE1 | 52: REDUCE
+        // at 45 | 8C 06 "system" (46-53) | 74: TUPLE | 52: REDUCE at 55 | 8C 0A "echo pwned" (56-67) | 85 | 52: REDUCE
+        // at 69 calls getattr's result | c os system (70-80) | 86: TUPLE2 | 2E
+        let bytes =
+            ascii("cbuiltins\ngetattr\n(cbuiltins\n__import__\n") + [0x8C, 0x02] + ascii("os") + [0x85, 0x52, 0x8C, 0x06]
+            + ascii("system") + [0x74, 0x52, 0x8C, 0x0A] + ascii("echo pwned") + [0x85, 0x52] + ascii("cos\nsystem\n")
+            + [0x86, 0x2E]
+        let getattr = GlobalName(module: "builtins", name: "getattr")
+        let importer = GlobalName(module: "builtins", name: "__import__")
+        let system = GlobalName(module: "os", name: "system")
+        let result = try run(bytes)
+        #expect(result.globals == [
+            GlobalReference(global: getattr, offset: 0), GlobalReference(global: importer, offset: 19),
+            GlobalReference(global: system, offset: 70),
+        ])
+        let pair = try #require(result.heap.tuple(result.root))
+        let call = try #require(result.heap.instance(pair[0]))
+        #expect(call.callee == .opaqueCall && call.offset == 69)
+        #expect(call.arguments.count == 2 && call.arguments.last == .string("echo pwned"))
+        #expect(result.heap.instance(call.arguments[0])?.callee == getattr)
+        #expect(result.heap.render(pair[0]) == "builtins.getattr(builtins.__import__('os'), 'system')('echo pwned')")
+        guard case .object(let id) = pair[0] else { Issue.record("not an object"); return }
+        #expect(result.heap[id].kindName == "the result of an opaque call")
+        #expect(throws: PickleError.callOfNonGlobal(opcode: "REDUCE", found: "an instance of builtins.getattr", offset: 69)) {
+            try run(bytes, policy: .allow([getattr, importer, system]))
+        }
+        // NEWOBJ of a str and OBJ of None are recorded the same way: 8C 01 "f" ) 81 | 28 4E 6F | 86
+        let other = try run([0x8C, 0x01, 0x66, 0x29, 0x81, 0x28, 0x4E, 0x6F, 0x86, 0x2E])
+        let calls = try #require(other.heap.tuple(other.root))
+        #expect(other.heap.instance(calls[0])?.arguments == [.string("f")])
+        #expect(other.heap.instance(calls[1])?.arguments == [.none])
+        #expect(other.heap.render(other.root) == "('f'(), None())")
     }
 
     @Test func scanOnlyRecordsEveryGlobal() throws {
