@@ -17,17 +17,9 @@ rm -rf "$seeds" && mkdir -p "$seeds/pickle" "$seeds/files"
 # Seeds: every committed checkpoint, safetensors and attack file; the pickle target gets the pickles inside them.
 find fixtures -type f \( -name '*.pth' -o -name '*.pt' -o -name '*.tar' -o -name '*.safetensors' -o -name '*.rnw' \
     -o -name '*.bin' \) -size -1100k -exec cp {} "$seeds/files/" \;
-# Attack files with an open resource issue (MANIFEST.json `known_issue` starting with "pickle:") are left out
-# unless FUZZ_KNOWN_SEEDS=1: each reproduces at once as an OOM and would stop the run before any fuzzing.
-python3 - "$seeds" "${FUZZ_KNOWN_SEEDS:-0}" <<'PY'
-import json, os, sys, zipfile
+python3 - "$seeds" <<'PY'
+import os, sys, zipfile
 seeds = sys.argv[1]
-if sys.argv[2] != "1":
-    for entry in json.load(open("fixtures/attacks/MANIFEST.json"))["files"]:
-        if entry.get("known_issue", "").startswith("pickle:"):
-            path = os.path.join(seeds, "files", entry["file"])
-            if os.path.exists(path):
-                os.remove(path)
 for name in os.listdir(os.path.join(seeds, "files")):
     path = os.path.join(seeds, "files", name)
     try:
