@@ -96,6 +96,10 @@ public enum CheckpointError: Error, Equatable, Sendable {
 
     /// The pickle has a shape torch never writes (e.g. a malformed persistent id or rebuild call).
     case unexpectedPickle(reason: String, offset: Int)
+    /// The pickle's objects contain themselves: Python could build it, but no state dict is cyclic.
+    case pickleCycle
+    /// The pickle's objects, unfolded as a tree, exceed the limit: shared references doubling ("billion laughs").
+    case pickleUnfoldsTooLarge(limit: Int)
     /// A storage class or dtype rnx has no tensor type for (complex, quantized, ...).
     case unsupportedStorageType(String)
     /// A storage's declared size in bytes differs from the bytes of its record.
@@ -197,6 +201,10 @@ extension CheckpointError: RNXError {
         case .legacyTrailingBytes(let offset, let count):
             "\(count) trailing bytes at byte \(offset), after the last storage record, belong to no storage"
         case .unexpectedPickle(let reason, let offset): "unexpected pickle content at byte \(offset): \(reason)"
+        case .pickleCycle:
+            "the pickle's objects contain themselves (a reference cycle); no state dict or training checkpoint does"
+        case .pickleUnfoldsTooLarge(let limit):
+            "the pickle's objects unfold to more than \(limit) objects through shared references (a 'billion laughs')"
         case .unsupportedStorageType(let name): "unsupported storage type or dtype \(name)"
         case .storageSizeMismatch(let key, let declaredBytes, let recordBytes):
             "storage '\(key)' declares \(declaredBytes) bytes but its record holds \(recordBytes)"

@@ -18,6 +18,17 @@ struct ReaderErrorTests {
         _ = try open(name).loadAll()
     }
 
+    /// Python could build these, but no state dict is cyclic or doubles shared references on purpose; they are
+    /// refused before anything walks them (files from `scripts/fixtures/gen_attacks.py`).
+    @Test func cyclesAndBillionLaughs() {
+        func attack(_ name: String) throws -> Checkpoint {
+            try Checkpoint.open(path: Fixtures.path("attacks/" + name))
+        }
+        #expect(throws: CheckpointError.pickleCycle) { try attack("memo_cycle_list.pth") }
+        #expect(throws: CheckpointError.pickleCycle) { try attack("memo_cycle_state_dict.pth") }
+        #expect(throws: CheckpointError.pickleUnfoldsTooLarge(limit: 1_000_000)) { try attack("billion_laughs_entry.pth") }
+    }
+
     @Test func unsafeEntryNames() {
         #expect(throws: CheckpointError.unsafeEntryName("views/../evil")) { try readAll("dotdot.pth") }
         #expect(throws: CheckpointError.unsafeEntryName("/views/data.pkl")) { try readAll("absolute.pth") }
