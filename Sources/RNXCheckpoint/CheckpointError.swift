@@ -96,6 +96,8 @@ public enum CheckpointError: Error, Equatable, Sendable {
 
     /// The pickle has a shape torch never writes (e.g. a malformed persistent id or rebuild call).
     case unexpectedPickle(reason: String, offset: Int)
+    /// A tensor's bytes failed a check when read (CRC, storage size, view bounds); `reason` is that error's text.
+    case tensorUnreadable(name: String, reason: String)
     /// The pickle's objects contain themselves: Python could build it, but no state dict is cyclic.
     case pickleCycle
     /// The pickle's objects, unfolded as a tree, exceed the limit: shared references doubling ("billion laughs").
@@ -201,6 +203,7 @@ extension CheckpointError: RNXError {
         case .legacyTrailingBytes(let offset, let count):
             "\(count) trailing bytes at byte \(offset), after the last storage record, belong to no storage"
         case .unexpectedPickle(let reason, let offset): "unexpected pickle content at byte \(offset): \(reason)"
+        case .tensorUnreadable(let name, let reason): "tensor \(name): \(reason)"
         case .pickleCycle:
             "the pickle's objects contain themselves (a reference cycle); no state dict or training checkpoint does"
         case .pickleUnfoldsTooLarge(let limit):

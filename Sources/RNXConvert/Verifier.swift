@@ -82,17 +82,14 @@ public enum Verifier {
         return result
     }
 
-    /// Reads every tensor's bytes, which checks what the header alone cannot: zip CRCs, storage sizes against the
-    /// bytes present, views inside their storages. Stops at the first failure, naming the tensor.
+    /// Reads every tensor's bytes (CRCs, storage sizes, view bounds); the first failure, naming its tensor.
     static func readEveryTensor(_ checkpoint: Checkpoint) -> [String] {
-        for (index, descriptor) in checkpoint.descriptors.enumerated() {
-            do {
-                _ = try checkpoint.loadTensor(at: index)
-            } catch {
-                return ["tensor \(descriptor.name): \(describe(error))"]
-            }
+        do {
+            try checkpoint.readEveryTensor()
+            return []
+        } catch {
+            return [describe(error)]
         }
-        return []
     }
 
     /// The `.rnw`-specific checks: a known format version and the data section's digest as recorded.

@@ -19,8 +19,13 @@ struct InspectCommand: ParsableCommand {
             when some are not (the report is still printed, and stderr names them); a file that cannot be \
             parsed at all exits 65.
 
+            --check-data also reads every tensor's bytes once (memory for one tensor at a time), checking what \
+            the directory and pickle cannot: zip CRC-32s, storage sizes against the bytes present, views inside \
+            their storages. The first failure is the error.
+
             Examples:
               rnx inspect resnet20-cifar10.pth
+              rnx inspect downloaded.pth --check-data
               rnx inspect checkpoint.pth.tar --json | jq '.tensors[].name'
               rnx inspect downloaded.pth --globals
             """
@@ -35,6 +40,9 @@ struct InspectCommand: ParsableCommand {
     @Flag(help: "List every global the pickle references, flagging those outside the allowlist (exit 1 if any).")
     var globals = false
 
+    @Flag(help: "Also read every tensor's bytes, checking zip CRCs, storage sizes and view bounds.")
+    var checkData = false
+
     func run() throws {
         if globals {
             let report = try onFile(file) { GlobalsReport(path: file, scan: try GlobalScan.scan(path: file)) }
@@ -43,7 +51,11 @@ struct InspectCommand: ParsableCommand {
             if !refused.isEmpty { throw FileError(path: file, underlying: CheckpointError.refusedGlobals(refused)) }
             return
         }
-        let report = try onFile(file) { InspectReport(checkpoint: try Checkpoint.open(path: file)) }
+        let report = try onFile(file) {
+            let checkpoint = try Checkpoint.open(path: file)
+            if checkData { try checkpoint.readEveryTensor() }
+            return InspectReport(checkpoint: checkpoint)
+        }
         print(json ? try report.json() : report.text())
     }
 }

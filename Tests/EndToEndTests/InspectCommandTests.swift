@@ -48,6 +48,22 @@ struct InspectCommandTests {
         #expect(json["total_elements"] as? Int == elements)
     }
 
+    /// `crc.pth` (scripts/fixtures/gen_checkpoint_errors.py) has one bit of `data/0` flipped: the directory and
+    /// pickle are fine, so only reading the bytes finds it.
+    @Test func checkDataReadsEveryTensor() throws {
+        let damaged = Fixtures.path("checkpoints/errors/crc.pth")
+        let plain = try RNXProcess.run(["inspect", damaged])
+        #expect(plain.status == 0, "\(plain)")
+        let checked = try RNXProcess.run(["inspect", "--check-data", damaged])
+        #expect(checked.status == 65, "\(checked)")
+        #expect(checked.stdout.isEmpty)
+        #expect(
+            checked.stderr == "rnx: \(damaged): tensor base: corrupt zip archive: entry 'views/data/0' fails its CRC-32 check\n")
+        let good = try RNXProcess.run(["inspect", "--check-data", Fixtures.path("checkpoints/resnet20-cifar10.pth")])
+        #expect(good.status == 0, "\(good)")
+        #expect(good.stdout.contains("total (116 tensors)"), "\(good)")
+    }
+
     @Test func missingFileExits66() throws {
         let result = try RNXProcess.run(["inspect", "/nonexistent/model.pth"])
         #expect(result.status == 66)
