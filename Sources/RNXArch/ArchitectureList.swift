@@ -1,3 +1,5 @@
+import RNXTensor
+
 /// The table `rnx archs` prints.
 public enum ArchitectureList {
     /// One line per named architecture: name, family, block, blocks per stage, parameter count.
@@ -13,25 +15,5 @@ public enum ArchitectureList {
             lines.append(columns.joined())
         }
         return lines.joined(separator: "\n")
-    }
-}
-
-extension Int {
-    /// The number with a separator every three digits: `11,689,512`.
-    public func formatted(groupingSeparator separator: String) -> String {
-        let digits = String(magnitude)
-        var result = ""
-        for (index, digit) in digits.enumerated() {
-            if index > 0 && (digits.count - index) % 3 == 0 { result += separator }
-            result.append(digit)
-        }
-        return self < 0 ? "-" + result : result
-    }
-}
-
-extension String {
-    /// The string padded with spaces on the right to at least `width` characters.
-    public func padded(to width: Int) -> String {
-        count >= width ? self : self + String(repeating: " ", count: width - count)
     }
 }

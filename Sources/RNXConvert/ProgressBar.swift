@@ -1,3 +1,4 @@
+import RNXTensor
 import Foundation
 
 #if canImport(Glibc)
@@ -46,11 +47,5 @@ public final class ProgressBar {
         let cells = Int(fraction * 30)
         let bar = String(repeating: "#", count: cells) + String(repeating: "-", count: 30 - cells)
         return "\r\(label) [\(bar)] \(String(Int(fraction * 100)).leftPadded(to: 3))%"
-    }
-}
-
-extension String {
-    fileprivate func leftPadded(to width: Int) -> String {
-        count >= width ? self : String(repeating: " ", count: width - count) + self
     }
 }

@@ -1,3 +1,4 @@
+import RNXTensor
 import Foundation
 import RNXCheckpoint
 import RNXPickle
@@ -58,11 +59,11 @@ public struct GlobalsReport: Sendable {
         let pickleWidth = max(6, rows.map(\.pickle.count).max() ?? 0)
         let globalWidth = max(6, rows.map(\.global.count).max() ?? 0)
         lines.append("")
-        lines.append(["status ", "pickle".padded(pickleWidth), "global".padded(globalWidth), "first at byte", "references"]
+        lines.append(["status ", "pickle".padded(to: pickleWidth), "global".padded(to: globalWidth), "first at byte", "references"]
             .joined(separator: "  "))
         for row in rows {
-            lines.append([row.allowed ? "allowed" : "REFUSED", row.pickle.padded(pickleWidth), row.global.padded(globalWidth),
-                          String(row.firstOffset).leftPadded(13), String(row.references).leftPadded(10)].joined(separator: "  "))
+            lines.append([row.allowed ? "allowed" : "REFUSED", row.pickle.padded(to: pickleWidth), row.global.padded(to: globalWidth),
+                          String(row.firstOffset).leftPadded(to: 13), String(row.references).leftPadded(to: 10)].joined(separator: "  "))
         }
         lines.append("")
         let refused = refused
@@ -89,15 +90,5 @@ public struct GlobalsReport: Sendable {
         ]
         let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
         return String(decoding: data, as: UTF8.self)
-    }
-}
-
-extension String {
-    fileprivate func padded(_ width: Int) -> String {
-        count >= width ? self : self + String(repeating: " ", count: width - count)
-    }
-
-    fileprivate func leftPadded(_ width: Int) -> String {
-        count >= width ? self : String(repeating: " ", count: width - count) + self
     }
 }

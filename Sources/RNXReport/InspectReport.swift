@@ -51,10 +51,10 @@ public struct InspectReport: Sendable {
         lines.append("")
 
         let rows = tensors.map { t in
-            [t.name, t.dtype.rawValue, t.shape.shapeDescription, Self.grouped(t.elementCount), Self.grouped(t.byteCount)]
+            [t.name, t.dtype.rawValue, t.shape.shapeDescription, t.elementCount.formatted(groupingSeparator: ","), t.byteCount.formatted(groupingSeparator: ",")]
         }
         let header = ["name", "dtype", "shape", "elements", "bytes"]
-        let footer = ["total (\(tensors.count) tensors)", "", "", Self.grouped(totalElements), Self.grouped(totalBytes)]
+        let footer = ["total (\(tensors.count) tensors)", "", "", totalElements.formatted(groupingSeparator: ","), totalBytes.formatted(groupingSeparator: ",")]
         let all = [header] + rows + [footer]
         let widths = (0..<5).map { column in all.map { $0[column].count }.max() ?? 0 }
         func line(_ row: [String]) -> String {
@@ -108,17 +108,6 @@ public struct InspectReport: Sendable {
         object["state_dict_path"] = details.stateDictPath ?? NSNull()
         let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
         return String(decoding: data, as: UTF8.self)
-    }
-
-    /// `1234567` as `1,234,567`.
-    static func grouped(_ value: Int) -> String {
-        let digits = Array(String(value))
-        var out = ""
-        for (i, digit) in digits.enumerated() {
-            if i > 0 && (digits.count - i) % 3 == 0 { out += "," }
-            out.append(digit)
-        }
-        return out
     }
 
     static func mebibytes(_ bytes: Int) -> String {
