@@ -28,7 +28,7 @@ public enum Verifier {
     ///   - sha256: the whole expected digest (already validated with `isDigest`).
     public static func verify(
         path: String, arch: String? = nil, sha256 expected: String? = nil,
-        open: (String) throws -> Checkpoint = InputFile.open
+        open: (String) throws -> Checkpoint = { try Checkpoint.open(path: $0) }
     ) -> VerifyResult {
         var result = VerifyResult(path: path)
         var checkpoint: Checkpoint?

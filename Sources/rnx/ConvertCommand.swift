@@ -1,5 +1,6 @@
 import ArgumentParser
 import RNXArch
+import RNXCheckpoint
 import RNXConvert
 import RNXTensor
 
@@ -90,7 +91,7 @@ struct ConvertCommand: ParsableCommand {
             arch: arch, adaptations: adaptations, force: force, rnxVersion: RNXVersion.current)
         try onFile(output) { try Converter.checkOutput(output, input: input, force: force) }
         let report = try onFile(input) {
-            let checkpoint = try InputFile.open(input)
+            let checkpoint = try Checkpoint.open(path: input)
             let bar = ProgressBar(label: "converting")
             defer { bar.finish() }
             return try Converter.convert(
