@@ -27,6 +27,7 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CLibzip", providers: [.apt(["libzip-dev"])]),
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CLibdeflate", providers: [.apt(["libdeflate-dev"])]),
         .systemLibrary(name: "COpenBLAS", providers: [.apt(["libopenblas-dev"])]),
 
         .target(name: "RNXTensor"),
@@ -34,7 +35,7 @@ let package = Package(
         .target(
             name: "RNXCheckpoint",
             dependencies: [
-                "RNXTensor", "RNXPickle", "CLibzip", "CZlib",
+                "RNXTensor", "RNXPickle", "CLibzip", "CZlib", "CLibdeflate",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
         .target(name: "RNXArch", dependencies: ["RNXTensor"]),

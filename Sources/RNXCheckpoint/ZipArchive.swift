@@ -1,3 +1,4 @@
+import CLibdeflate
 import CLibzip
 import Foundation
 #if canImport(Glibc)
@@ -9,8 +10,9 @@ import RNXTensor
 
 /// A zip archive opened read-only through libzip, with every entry name checked before anything is read.
 ///
-/// libzip parses the directory (including zip64), checks local against central headers (`ZIP_CHECKCONS`) and
-/// verifies each entry's CRC-32 when it is read to its end, which `read(_:)` always does.
+/// libzip parses the directory (including zip64) and checks local against central headers (`ZIP_CHECKCONS`).
+/// Every entry's CRC-32 is verified when it is read: by libzip for deflated entries, and by rnx with libdeflate's
+/// carry-less-multiply CRC for stored ones (all of torch's tensor data), which is about three times zlib's.
 /// libzip handles are not thread-safe, so reads are serialized by a lock.
 final class ZipArchive: @unchecked Sendable {
     /// One entry of the central directory.
@@ -21,6 +23,10 @@ final class ZipArchive: @unchecked Sendable {
         let size: Int
         /// Size of the stored (possibly deflated) data.
         let compressedSize: Int
+        /// The CRC-32 the directory declares for the uncompressed data.
+        let crc: UInt32
+        /// Whether the data is stored as is (no compression, no encryption), so it can be read as a byte range.
+        let isStored: Bool
     }
 
     /// deflate cannot expand data more than about 1032:1, so a larger declared size is a lie or a bomb.
@@ -57,6 +63,8 @@ final class ZipArchive: @unchecked Sendable {
             zip_stat_init(&info)
             guard zip_stat_index(handle, index, zip_flags_t(ZIP_FL_ENC_RAW), &info) == 0, let cName = info.name,
                   info.valid & UInt64(ZIP_STAT_SIZE) != 0, info.valid & UInt64(ZIP_STAT_COMP_SIZE) != 0,
+                  info.valid & UInt64(ZIP_STAT_CRC) != 0, info.valid & UInt64(ZIP_STAT_COMP_METHOD) != 0,
+                  info.valid & UInt64(ZIP_STAT_ENCRYPTION_METHOD) != 0,
                   info.size <= UInt64(Int.max), info.comp_size <= UInt64(Int.max)
             else {
                 let reason = String(cString: zip_strerror(handle))
@@ -74,7 +82,9 @@ final class ZipArchive: @unchecked Sendable {
                 zip_discard(handle)
                 throw CheckpointError.corruptZip(entry: nil, reason: "two entries have the same name")
             }
-            entries.append(Entry(index: index, name: name, size: Int(info.size), compressedSize: Int(info.comp_size)))
+            let isStored = info.comp_method == Int32(ZIP_CM_STORE) && info.encryption_method == UInt16(ZIP_EM_NONE)
+            entries.append(Entry(index: index, name: name, size: Int(info.size), compressedSize: Int(info.comp_size),
+                                 crc: info.crc, isStored: isStored))
         }
         self.entries = entries
     }
@@ -89,7 +99,7 @@ final class ZipArchive: @unchecked Sendable {
         return !parts.contains { $0.isEmpty || $0 == ".." || $0 == "." }
     }
 
-    /// Reads a whole entry, which must hold exactly its declared size, and lets libzip check its CRC.
+    /// Reads a whole entry, which must hold exactly its declared size, and checks its CRC-32.
     func read(_ entry: Entry) throws -> [UInt8] {
         // Allocate only what the file's bytes can back: a 1 KB entry cannot claim gigabytes.
         let backed = CheckedArithmetic.multiply(entry.compressedSize, Self.maxInflationRatio) ?? Int.max
@@ -100,15 +110,67 @@ final class ZipArchive: @unchecked Sendable {
         }
         lock.lock()
         defer { lock.unlock() }
+        if entry.isStored && entry.size >= 2 {
+            return try readStored(entry)
+        }
+        return try readThroughLibzip(entry)
+    }
+
+    /// Reads a stored entry as raw byte ranges and checks its CRC-32 with libdeflate.
+    ///
+    /// libzip checks the CRC only of an entry read whole, with zlib's slower crc32; a range shorter than the entry
+    /// is read as is. So the entry is read as two ranges, `[0, 1)` and `[1, size)`, and its CRC computed here once.
+    private func readStored(_ entry: Entry) throws -> [UInt8] {
+        let size = entry.size
+        // Stored data is its own uncompressed form: sizes that differ mean the directory lies about the data.
+        guard entry.compressedSize == size else {
+            throw CheckpointError.corruptZip(
+                entry: entry.name,
+                reason: "stored entry declares \(size) bytes but holds \(entry.compressedSize)")
+        }
+        let bytes = try [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
+            guard let base = buffer.baseAddress else { return }
+            try readRange(of: entry, start: 0, count: 1, into: base)
+            try readRange(of: entry, start: 1, count: size - 1, into: base + 1)
+            initialized = size
+        }
+        let crc = bytes.withUnsafeBytes { UInt32(libdeflate_crc32(0, $0.baseAddress, $0.count)) }
+        guard crc == entry.crc else { throw CheckpointError.crcMismatch(entry: entry.name) }
+        return bytes
+    }
+
+    /// Reads `count` bytes of a stored entry from `start` into `destination`: exactly that many, or an error.
+    private func readRange(of entry: Entry, start: Int, count: Int, into destination: UnsafeMutablePointer<UInt8>) throws {
+        guard let source = zip_source_zip(handle, handle, entry.index, 0, zip_uint64_t(start), zip_int64_t(count)) else {
+            throw CheckpointError.corruptZip(entry: entry.name, reason: String(cString: zip_strerror(handle)))
+        }
+        defer { zip_source_free(source) }
+        guard zip_source_open(source) == 0 else { throw sourceError(source, entry: entry) }
+        defer { zip_source_close(source) }
+        var done = 0
+        while done < count {
+            let n = zip_source_read(source, destination + done, zip_uint64_t(count - done))
+            if n < 0 { throw sourceError(source, entry: entry) }
+            if n == 0 {
+                throw CheckpointError.corruptZip(
+                    entry: entry.name, reason: "data ends after \(start + done) of \(entry.size) bytes")
+            }
+            done += Int(n)
+        }
+    }
+
+    /// Reads an entry through `zip_fopen_index`, which inflates deflated data and makes libzip check the CRC-32.
+    private func readThroughLibzip(_ entry: Entry) throws -> [UInt8] {
         guard let file = zip_fopen_index(handle, entry.index, 0) else {
             throw CheckpointError.corruptZip(entry: entry.name, reason: String(cString: zip_strerror(handle)))
         }
         defer { zip_fclose(file) }
         let size = entry.size
         let bytes = try [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
+            guard let base = buffer.baseAddress else { return }
             var done = 0
             while done < size {
-                let n = zip_fread(file, buffer.baseAddress! + done, zip_uint64_t(size - done))
+                let n = zip_fread(file, base + done, zip_uint64_t(size - done))
                 if n < 0 { throw error(of: file, entry: entry) }
                 if n == 0 {
                     throw CheckpointError.corruptZip(entry: entry.name, reason: "data ends after \(done) of \(size) bytes")
@@ -125,8 +187,15 @@ final class ZipArchive: @unchecked Sendable {
         return bytes
     }
 
+    private func sourceError(_ source: OpaquePointer, entry: Entry) -> CheckpointError {
+        error(zip_source_error(source), entry: entry)
+    }
+
     private func error(of file: OpaquePointer, entry: Entry) -> CheckpointError {
-        let zipError = zip_file_get_error(file)
+        error(zip_file_get_error(file), entry: entry)
+    }
+
+    private func error(_ zipError: UnsafeMutablePointer<zip_error_t>?, entry: Entry) -> CheckpointError {
         let code = zip_error_code_zip(zipError)
         if code == ZIP_ER_CRC { return .crcMismatch(entry: entry.name) }
         let reason = String(cString: zip_error_strerror(zipError))

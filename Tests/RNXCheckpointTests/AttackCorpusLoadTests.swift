@@ -17,6 +17,20 @@ struct AttackCorpusLoadTests {
         #expect(throws: CheckpointError.crcMismatch(entry: "archive/data/0")) { try loadAll("zip_crc_mismatch_bit_flip.pth") }
     }
 
+    /// rnx reads a stored record as the ranges [0, 1) and [1, size) and checks the CRC itself: damage at either
+    /// end of the record must fail it too.
+    @Test(arguments: ["zip_crc_bit_flip_first_byte.pth", "zip_crc_bit_flip_last_byte.pth"])
+    func bitFlipAtEitherEndOfAStoredRecordFailsTheCRC(_ file: String) {
+        #expect(throws: CheckpointError.crcMismatch(entry: "archive/data/0")) { try loadAll(file) }
+    }
+
+    /// A stored record is its own uncompressed form: 16 bytes declared over 8 stored is a lie, not a short read.
+    @Test func storedRecordWhoseSizesDifferIsRefused() {
+        #expect(
+            throws: CheckpointError.corruptZip(entry: "archive/data/0", reason: "stored entry declares 16 bytes but holds 8")
+        ) { try loadAll("zip_stored_size_differs.pth") }
+    }
+
     /// A deflated record declared 16 bytes that inflates to 1 MiB must stop at 16 bytes and fail, not grow.
     @Test func deflatedStorageLongerThanDeclaredIsRefused() {
         #expect(
