@@ -34,10 +34,7 @@ let package = Package(
         .target(name: "RNXPickle"),
         .target(
             name: "RNXCheckpoint",
-            dependencies: [
-                "RNXTensor", "RNXPickle", "CLibzip", "CZlib", "CLibdeflate",
-                .product(name: "Crypto", package: "swift-crypto"),
-            ]),
+            dependencies: ["RNXTensor", "RNXPickle", "CLibzip", "CZlib", "CLibdeflate"]),
         .target(name: "RNXArch", dependencies: ["RNXTensor"]),
         .target(name: "RNXForward", dependencies: ["RNXTensor", "RNXArch", "RNXCheckpoint", "COpenBLAS"]),
         .target(

@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import RNXTensor
 
@@ -8,16 +7,15 @@ import Glibc
 import Darwin
 #endif
 
-/// Writes a safetensors file tensor by tensor, hashing the data section as it goes.
+/// Writes a safetensors file tensor by tensor, in one pass.
 ///
 /// The header (metadata first, then tensors in the given order) is written up front, padded with spaces so the
-/// data starts 64-byte aligned. A metadata value may be reserved for the data section's SHA-256: it is written as
-/// 64 zeros and patched in place by `finish()`, once every byte has been hashed, so the file is written in one pass.
+/// data starts 64-byte aligned. Metadata values only known at the end (the SHA-256 of the data section, which the
+/// caller computes alongside, or of the input) are reserved: written as 64 zeros and patched in place by `finish`.
+/// The writer does no hashing itself, so the caller can hash on another core while the next tensor is read.
 public final class SafetensorsWriter {
     /// What `finish()` reports.
     public struct Result: Sendable, Equatable {
-        /// Lowercase hex SHA-256 of the data section (every byte after the header).
-        public var dataSHA256: String
         public var fileSize: Int
         public var dataSize: Int
         public var headerLength: Int
@@ -30,38 +28,30 @@ public final class SafetensorsWriter {
     private var descriptor: Int32
     private let descriptors: [TensorDescriptor]
     private var next = 0
-    private var hasher = SHA256()
     private let headerLength: Int
     private let dataSize: Int
-    private let digestOffset: Int?
     private let reservedOffsets: [String: Int]
 
     /// Creates `path` (which must not exist) and writes the header for `descriptors`.
     ///
-    /// - Parameters:
-    ///   - dataDigestKey: a key of `metadata` whose value `finish()` sets to the data section's SHA-256.
-    ///   - reservedKeys: keys of `metadata` whose 64-character values are only known at the end (e.g. a digest of
-    ///     the input computed alongside); `finish(patches:)` fills them in.
+    /// - Parameter reservedKeys: keys of `metadata` whose 64-character values are only known at the end (e.g. a
+    ///   digest of the data section or of the input, computed alongside); `finish(patches:)` fills them in.
     public init(
         path: String, descriptors: [TensorDescriptor], metadata: [(key: String, value: String)],
-        dataDigestKey: String? = nil, reservedKeys: [String] = []
+        reservedKeys: [String] = []
     ) throws {
         var names = Set<String>()
         for descriptor in descriptors where !names.insert(descriptor.name).inserted {
             throw CheckpointError.writeFailed(reason: "tensor name '\(descriptor.name)' appears twice")
         }
         var header = Array("{".utf8)
-        var digestOffset: Int?
         var reserved: [String: Int] = [:]
         if !metadata.isEmpty {
             header += Array("\"__metadata__\":{".utf8)
             for (index, item) in metadata.enumerated() {
                 if index > 0 { header.append(UInt8(ascii: ",")) }
                 header += Array((item.key.jsonQuoted + ":").utf8)
-                if item.key == dataDigestKey {
-                    digestOffset = header.count + 1
-                    header += Array(String(repeating: "0", count: 64).jsonQuoted.utf8)
-                } else if reservedKeys.contains(item.key) {
+                if reservedKeys.contains(item.key) {
                     reserved[item.key] = 8 + header.count + 1
                     header += Array(String(repeating: "0", count: 64).jsonQuoted.utf8)
                 } else {
@@ -93,7 +83,6 @@ public final class SafetensorsWriter {
         self.descriptors = descriptors
         self.headerLength = header.count
         self.dataSize = offset
-        self.digestOffset = digestOffset.map { 8 + $0 }
         self.reservedOffsets = reserved
         var prefix = [UInt8]()
         prefix.appendLittleEndian(UInt64(header.count))
@@ -115,18 +104,16 @@ public final class SafetensorsWriter {
                 reason: "tensor '\(expected.name)' is \(tensor.dtype.shortName) \(tensor.shape.shapeDescription), "
                     + "the header says \(expected.dtype.shortName) \(expected.shape.shapeDescription)")
         }
-        hasher.update(data: tensor.bytes)
         try writeAll(tensor.bytes)
         next += 1
     }
 
-    /// Patches the data digest and the reserved values (64 printable ASCII characters each), syncs and closes.
+    /// Patches the reserved values (64 printable ASCII characters each), syncs and closes.
     public func finish(patches: [String: String] = [:]) throws -> Result {
         guard next == descriptors.count else {
             throw CheckpointError.writeFailed(reason: "\(descriptors.count - next) tensors were never written")
         }
-        let digest = hasher.finalize().map { String(format: "%02x", $0) }.joined()
-        var writes: [(Int, String)] = digestOffset.map { [($0, digest)] } ?? []
+        var writes: [(Int, String)] = []
         for (key, offset) in reservedOffsets {
             guard let value = patches[key], value.utf8.count == 64,
                   value.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") })
@@ -142,8 +129,7 @@ public final class SafetensorsWriter {
         let status = close(descriptor)
         descriptor = -1
         guard status == 0 else { throw CheckpointError.writeFailed(reason: errnoText()) }
-        return Result(
-            dataSHA256: digest, fileSize: 8 + headerLength + dataSize, dataSize: dataSize, headerLength: headerLength)
+        return Result(fileSize: 8 + headerLength + dataSize, dataSize: dataSize, headerLength: headerLength)
     }
 
     private func writeAll(_ bytes: [UInt8]) throws {

@@ -12,8 +12,8 @@ import Darwin
 /// Converts a checkpoint to `.rnw`, streaming one tensor at a time.
 ///
 /// The tensors are mapped onto their architecture (detected, or `--arch`) before anything is written; then each is
-/// read, adapted and appended to a temporary file in the output's directory while the input's SHA-256 is computed
-/// on another thread. Only when everything succeeded is the file synced and renamed into place, so an error leaves
+/// read, adapted and appended to a temporary file in the output's directory while the input's SHA-256 and the
+/// data section's are computed on other threads. Only when everything succeeded is the file synced and renamed into place, so an error leaves
 /// no output behind, and the input is only ever read.
 public enum Converter {
     /// Refuses an output that exists (unless `force`) or that is the input itself. Call before `convert`.
@@ -68,7 +68,7 @@ public enum Converter {
         do {
             writer = try SafetensorsWriter(
                 path: temporary, descriptors: outputDescriptors, metadata: metadata,
-                dataDigestKey: RNWFormat.Key.dataSHA256, reservedKeys: [RNWFormat.Key.sourceSHA256])
+                reservedKeys: [RNWFormat.Key.sourceSHA256, RNWFormat.Key.dataSHA256])
         } catch let error as CheckpointError {
             _ = digest.waitIgnoringErrors()
             throw ConvertError.cannotCreate(path: output, reason: reason(error))
@@ -81,15 +81,20 @@ public enum Converter {
         var done = 0
         let result: SafetensorsWriter.Result
         let sourceDigest: String
+        let dataDigest = StreamingDigest()
+        let dataSHA256: String
         do {
             for (index, descriptor) in checkpoint.descriptors.enumerated() {
                 let tensor = try plan.apply(try checkpoint.loadTensor(at: index), name: descriptor.name)
+                dataDigest.update(tensor.bytes)
                 try writer.write(tensor)
                 done += tensor.bytes.count
                 progress?(done, total)
             }
             sourceDigest = try digest.wait().file
-            result = try writer.finish(patches: [RNWFormat.Key.sourceSHA256: sourceDigest])
+            dataSHA256 = dataDigest.finalize()
+            result = try writer.finish(
+                patches: [RNWFormat.Key.sourceSHA256: sourceDigest, RNWFormat.Key.dataSHA256: dataSHA256])
         } catch let error as CheckpointError {
             _ = digest.waitIgnoringErrors()
             switch error {
@@ -105,7 +110,7 @@ public enum Converter {
         syncDirectory(directory.isEmpty ? "." : directory)
         return ConvertReport(
             input: input, output: output, config: target, tensorCount: outputDescriptors.count,
-            adaptations: notes, outputSize: result.fileSize, dataSHA256: result.dataSHA256,
+            adaptations: notes, outputSize: result.fileSize, dataSHA256: dataSHA256,
             sourceSHA256: sourceDigest)
     }
 

@@ -51,9 +51,14 @@ struct SmallPartsTests {
         metadata = metadata.map { $0.0 == "num_classes" ? ($0.0, "100") : $0 }
         let writer = try SafetensorsWriter(
             path: relabelled, descriptors: source.descriptors, metadata: metadata.map { (key: $0.0, value: $0.1) },
-            dataDigestKey: "data_sha256", reservedKeys: [])
-        for index in source.descriptors.indices { try writer.write(try source.loadTensor(at: index)) }
-        _ = try writer.finish()
+            reservedKeys: ["data_sha256"])
+        var data: [UInt8] = []
+        for index in source.descriptors.indices {
+            let tensor = try source.loadTensor(at: index)
+            data += tensor.bytes
+            try writer.write(tensor)
+        }
+        _ = try writer.finish(patches: ["data_sha256": FileDigest.sha256(data)])
         #expect(Verifier.verify(path: good).passed)
         #expect(Verifier.verify(path: relabelled).problems == ["rnw metadata says num_classes 100, the tensors say 10"])
     }

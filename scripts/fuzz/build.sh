@@ -27,8 +27,7 @@ link() {
         "$@" -lzip -lz -ldeflate -lstdc++ -o ".build-fuzz/fuzz-$name" 2>&1 | grep -v "warning: Cannot export local symbol" >&2 || true
     test -x ".build-fuzz/fuzz-$name"
 }
-CHECKPOINT_OBJECTS=$(objects RNXTensor RNXPickle RNXCheckpoint Crypto CryptoBoringWrapper CCryptoBoringSSL \
-    CCryptoBoringSSLShims CXKCP CXKCPShims)
+CHECKPOINT_OBJECTS=$(objects RNXTensor RNXPickle RNXCheckpoint)
 targets=${*:-pickle torchzip legacy safetensors}
 for t in $targets; do
     rm -f ".build-fuzz/fuzz-$t"
