@@ -36,14 +36,14 @@ let package = Package(
             name: "RNXCheckpoint",
             dependencies: ["RNXTensor", "RNXPickle", "CLibzip", "CZlib", "CLibdeflate"]),
         .target(name: "RNXArch", dependencies: ["RNXTensor"]),
-        .target(name: "RNXForward", dependencies: ["RNXTensor", "RNXArch", "RNXCheckpoint", "COpenBLAS"]),
+        .target(name: "RNXForward", dependencies: ["RNXTensor", "RNXPickle", "RNXArch", "RNXCheckpoint", "COpenBLAS"]),
         .target(
             name: "RNXConvert",
             dependencies: [
                 "RNXTensor", "RNXCheckpoint", "RNXArch",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
-        .target(name: "RNXReport", dependencies: ["RNXTensor", "RNXCheckpoint", "RNXArch"]),
+        .target(name: "RNXReport", dependencies: ["RNXTensor", "RNXPickle", "RNXCheckpoint", "RNXArch"]),
         .executableTarget(
             name: "rnx",
             dependencies: [

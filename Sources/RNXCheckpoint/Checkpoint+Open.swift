@@ -1,3 +1,4 @@
+import RNXPickle
 import RNXTensor
 
 extension Checkpoint {
@@ -6,10 +7,11 @@ extension Checkpoint {
     /// Only the directory, the pickle or the header is read here; tensors are read by `loadTensor(at:)`.
     /// Errors: `.cannotOpen` (missing or unreadable file), `.readFailed` (I/O), `.unrecognizedFormat` and the
     /// other `CheckpointError` cases for malformed or refused data, `PickleError` for a refused or broken pickle.
-    public static func open(path: String) throws -> Checkpoint {
+    /// `limits` bound the pickle machine (torch formats only); raise them for a real file that needs more.
+    public static func open(path: String, limits: PickleLimits = .standard) throws -> Checkpoint {
         switch try sniff(path: path) {
-        case .torchZip: return try TorchZipReader.read(path: path)
-        case .torchLegacy: return try TorchLegacyReader.read(path: path)
+        case .torchZip: return try TorchZipReader.read(path: path, limits: limits)
+        case .torchLegacy: return try TorchLegacyReader.read(path: path, limits: limits)
         case .safetensors:
             return try SafetensorsReader.read(path: path)
         }

@@ -23,14 +23,14 @@ public struct GlobalScan: Sendable {
     }
 
     /// Scans the file at `path`; structural errors (a broken zip or pickle) are thrown as by `Checkpoint.open`.
-    public static func scan(path: String) throws -> GlobalScan {
-        let scanner = Unpickler(policy: .scanOnly)
+    public static func scan(path: String, limits: PickleLimits = .standard) throws -> GlobalScan {
+        let scanner = Unpickler(policy: .scanOnly, limits: limits)
         switch try Checkpoint.sniff(path: path) {
         case .torchZip:
             let records = try TorchZipReader.records(path: path)
             var pickles: [Pickle] = []
             for entry in records.archive.entries where entry.name.hasSuffix(".pkl") || entry.name.hasSuffix(".debug_pkl") {
-                let limit = PickleLimits.standard.maxBytes
+                let limit = limits.maxBytes
                 guard entry.size <= limit else {
                     throw CheckpointError.recordTooLarge(entry: entry.name, size: entry.size, limit: limit)
                 }
@@ -42,7 +42,8 @@ public struct GlobalScan: Sendable {
         case .torchLegacy:
             let file = try RandomAccessFile(path: path)
             let run = { (bytes: [UInt8], start: Int) in try scanner.run(bytes, from: start) }
-            let found = try TorchLegacyReader.readPickles(file, checkShapes: false, runPlain: run, runMain: run)
+            let found = try TorchLegacyReader.readPickles(
+                file, maxBytes: limits.maxBytes, checkShapes: false, runPlain: run, runMain: run)
             return GlobalScan(format: .torchLegacy, pickles: found.all.map { Pickle(name: $0.name, globals: $0.result.globals) })
         case .safetensors:
             _ = try SafetensorsReader.read(path: path)  // validates the header; safetensors holds no pickle

@@ -22,19 +22,21 @@ public enum TorchLegacyReader {
         let all: [(name: String, result: PickleResult)]
     }
 
-    /// Opens a legacy checkpoint lazily.
-    public static func read(path: String) throws -> Checkpoint {
-        try read(path: path, window: initialWindow)
+    /// Opens a legacy checkpoint lazily, running its pickles within `limits`.
+    public static func read(path: String, limits: PickleLimits = .standard) throws -> Checkpoint {
+        try read(path: path, window: initialWindow, limits: limits)
     }
 
-    /// `read(path:)` with a chosen first window, so tests can make the pickles outgrow it.
-    static func read(path: String, window: Int) throws -> Checkpoint {
+    /// `read(path:limits:)` with a chosen first window, so tests can make the pickles outgrow it.
+    static func read(path: String, window: Int, limits: PickleLimits = .standard) throws -> Checkpoint {
         let file = try RandomAccessFile(path: path)
-        let plain = Unpickler(policy: .allow([]))
-        let pickles = try readPickles(file, window: window, runPlain: { try plain.run($0, from: $1) }) {
-            try Checkpoint.runTorchPickle($0, from: $1)
+        let plain = Unpickler(policy: .allow([]), limits: limits)
+        let pickles = try readPickles(
+            file, window: window, maxBytes: limits.maxBytes, runPlain: { try plain.run($0, from: $1) }
+        ) {
+            try Checkpoint.runTorchPickle($0, from: $1, limits: limits)
         }
-        let layer = try TorchPickleLayer(pickles.main)
+        let layer = try TorchPickleLayer(pickles.main, maxUnfoldedObjects: limits.maxUnfoldedObjects)
 
         // Walk the storage headers: each count must match the pickle and each record must lie inside the file.
         var dataOffsets: [String: Int] = [:]
@@ -90,17 +92,18 @@ public enum TorchLegacyReader {
     /// globals of every pickle are reported whatever the protocol version or storage-key list hold; `keys` is
     /// then empty.
     static func readPickles(
-        _ file: RandomAccessFile, window first: Int = initialWindow, checkShapes: Bool = true,
+        _ file: RandomAccessFile, window first: Int = initialWindow, maxBytes limit: Int, checkShapes: Bool = true,
         runPlain: ([UInt8], Int) throws -> PickleResult, runMain: ([UInt8], Int) throws -> PickleResult
     ) throws -> Pickles {
-        var window = min(file.size, max(first, 16))
-        let limit = PickleLimits.standard.maxBytes
+        var window = min(file.size, max(first, 16), limit)
         while true {
             let bytes = try file.read(offset: 0, count: window)
             do {
                 return try parsePickles(bytes, checkShapes: checkShapes, runPlain: runPlain, runMain: runMain)
-            } catch let error as PickleError where window < file.size && window < limit && isCutOff(error) {
-                window = min(file.size, window * 4, limit)  // the window ended inside a pickle: read more
+            } catch let error as PickleError where window < file.size && isCutOff(error) {
+                // The window ended inside a pickle: read more, up to the limit on the pickles' bytes.
+                guard window < limit else { throw PickleError.pickleTooLarge(limit: limit, offset: window) }
+                window = min(file.size, window * 4, limit)
             }
         }
     }

@@ -27,14 +27,14 @@ struct TorchPickleLayer {
     /// Prefixes added by wrappers: DataParallel / DistributedDataParallel and torch.compile.
     static let wrapperPrefixes = ["module.", "_orig_mod."]
 
-    /// Most objects the pickle may unfold to as a tree: resnet1202's whole state dict is under 40,000, so this
-    /// only refuses shared references doubled on purpose, which every walk and every printout would pay for.
-    static let maxUnfoldedObjects = 1_000_000
-
     /// Interprets `result`; the result's root must be (or hold) a mapping of names to tensors.
-    init(_ result: PickleResult) throws {
+    ///
+    /// The result may unfold to at most `maxUnfoldedObjects` objects as a tree (`PickleLimits`): the standard
+    /// million is 25 times resnet1202's whole state dict, so it only refuses shared references doubled on purpose,
+    /// which every walk and every printout would pay for.
+    init(_ result: PickleResult, maxUnfoldedObjects: Int) throws {
         self.result = result
-        switch result.heap.unfolding(of: result.root, limit: Self.maxUnfoldedObjects) {
+        switch result.heap.unfolding(of: result.root, limit: maxUnfoldedObjects) {
         case .cycle: throw CheckpointError.pickleCycle
         case .exceeds(let limit): throw CheckpointError.pickleUnfoldsTooLarge(limit: limit)
         case .tree: break

@@ -41,14 +41,14 @@ public enum TorchZipReader {
         return Records(archive: archive, prefix: prefix, byName: byName)
     }
 
-    /// Opens a torch zip checkpoint lazily.
-    public static func read(path: String) throws -> Checkpoint {
+    /// Opens a torch zip checkpoint lazily, running its pickle within `limits`.
+    public static func read(path: String, limits: PickleLimits = .standard) throws -> Checkpoint {
         let records = try records(path: path)
         if records.byName.keys.contains(where: { $0.hasPrefix("code/") || $0 == "constants.pkl" }) {
             throw CheckpointError.torchScript
         }
         guard let pickleEntry = records.entry("data.pkl") else { throw CheckpointError.missingRecord("data.pkl") }
-        let limit = PickleLimits.standard.maxBytes
+        let limit = limits.maxBytes
         guard pickleEntry.size <= limit else {
             throw CheckpointError.recordTooLarge(entry: pickleEntry.name, size: pickleEntry.size, limit: limit)
         }
@@ -68,13 +68,13 @@ public enum TorchZipReader {
         details.metadata["archive_folder"] = records.prefix
 
         let pickle = try records.archive.read(pickleEntry)
-        let result = try Checkpoint.runTorchPickle(pickle)
+        let result = try Checkpoint.runTorchPickle(pickle, limits: limits)
         // torch writes exactly one pickle; anything after STOP is a second payload no reader should skip silently.
         guard result.endOffset == pickle.count else {
             throw CheckpointError.unexpectedPickle(reason: "data.pkl continues after its STOP opcode", offset: result.endOffset)
         }
         details.pickleProtocol = result.proto
-        let layer = try TorchPickleLayer(result)
+        let layer = try TorchPickleLayer(result, maxUnfoldedObjects: limits.maxUnfoldedObjects)
         details.stateDictPath = layer.stateDictPath
         details.strippedPrefixes = layer.strippedPrefixes
         details.otherEntries = layer.otherEntries

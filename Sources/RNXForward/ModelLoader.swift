@@ -1,6 +1,7 @@
 import Foundation
 import RNXArch
 import RNXCheckpoint
+import RNXPickle
 import RNXTensor
 
 /// Opens what the command line calls MODEL: a checkpoint or `.rnw` file, or an architecture name.
@@ -34,9 +35,11 @@ public enum ModelLoader {
     /// weights are `SyntheticWeights`.
     ///
     /// A file is mapped like `rnx convert` maps it: `arch` insists on an architecture (otherwise it is detected),
-    /// and `numClasses` / `inChannels` adapt the classifier and stem the same way, in memory.
+    /// and `numClasses` / `inChannels` adapt the classifier and stem the same way, in memory. `limits` bound the
+    /// checkpoint's pickle.
     public static func load(
-        _ model: String, arch: String? = nil, numClasses: Int? = nil, inChannels: Int? = nil, allowName: Bool = false
+        _ model: String, arch: String? = nil, numClasses: Int? = nil, inChannels: Int? = nil, allowName: Bool = false,
+        limits: PickleLimits = .standard
     ) throws -> Loaded {
         if allowName && !FileManager.default.fileExists(atPath: model) {
             guard var config = ResNetConfig.named(model) else { throw ArchError.unknownArchitecture(model) }
@@ -46,7 +49,7 @@ public enum ModelLoader {
             return Loaded(model: forward, path: nil, architecture: model.lowercased(), notes: ["synthetic weights"],
                           badRunningVariances: [])
         }
-        let checkpoint = try Checkpoint.open(path: model)
+        let checkpoint = try Checkpoint.open(path: model, limits: limits)
         let source = try WeightMapping.resolve(checkpoint.descriptors, arch: arch)
         var adaptations: [Adaptation] = []
         if let numClasses { adaptations.append(.numClasses(numClasses)) }

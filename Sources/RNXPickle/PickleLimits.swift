@@ -28,9 +28,14 @@ public struct PickleLimits: Sendable, Hashable {
     public var maxStackValues: Int
     /// Most heap objects (containers, globals, recorded calls, persistent ids) in all (`PickleError.tooManyObjects`).
     public var maxObjects: Int
+    /// Most objects the result may unfold to as a tree, shared references expanded (checked by readers that walk
+    /// the result, with `PickleHeap.unfolding(of:limit:)`): a "billion laughs" of memo GETs is small as a graph
+    /// and astronomically large for every walk or printout.
+    public var maxUnfoldedObjects: Int
 
     public init(
-        maxBytes: Int, maxDepth: Int, maxMemoEntries: Int, maxContainerItems: Int, maxStackValues: Int, maxObjects: Int
+        maxBytes: Int, maxDepth: Int, maxMemoEntries: Int, maxContainerItems: Int, maxStackValues: Int, maxObjects: Int,
+        maxUnfoldedObjects: Int
     ) {
         self.maxBytes = maxBytes
         self.maxDepth = maxDepth
@@ -38,12 +43,14 @@ public struct PickleLimits: Sendable, Hashable {
         self.maxContainerItems = maxContainerItems
         self.maxStackValues = maxStackValues
         self.maxObjects = maxObjects
+        self.maxUnfoldedObjects = maxUnfoldedObjects
     }
 
     /// Limits far above any real checkpoint's pickle and far below harm: 256 MiB of pickle, depth 1000 (CPython's
     /// own pickler stops near its recursion limit of 1000), 4 Mi memo entries, 4 Mi items per container, 1 Mi values
-    /// on the stack, 2 Mi objects. For scale, torchvision resnet152's `data.pkl` is 115 KB with some 8,000 objects.
+    /// on the stack, 2 Mi objects, 1,000,000 unfolded objects. For scale, torchvision resnet152's `data.pkl` is
+    /// 115 KB with some 8,000 objects, and resnet1202's state dict unfolds to under 40,000.
     public static let standard = PickleLimits(
         maxBytes: 256 << 20, maxDepth: 1000, maxMemoEntries: 1 << 22, maxContainerItems: 1 << 22,
-        maxStackValues: 1 << 20, maxObjects: 1 << 21)
+        maxStackValues: 1 << 20, maxObjects: 1 << 21, maxUnfoldedObjects: 1_000_000)
 }

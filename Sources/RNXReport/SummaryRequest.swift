@@ -1,5 +1,6 @@
 import RNXArch
 import RNXCheckpoint
+import RNXPickle
 import RNXTensor
 
 /// What `rnx summary` was asked for, before it is resolved against an architecture.
@@ -13,6 +14,8 @@ public struct SummaryRequest: Sendable, Hashable {
     public var inChannels: Int?
     public var depth: Int = 3
     public var textOptions = SummaryTable.TextOptions()
+    /// Bounds on a checkpoint's pickle, for `render(checkpointAt:)`.
+    public var pickleLimits = PickleLimits.standard
 
     public init() {}
 
@@ -67,7 +70,7 @@ public struct SummaryRequest: Sendable, Hashable {
     /// table (text, Markdown) or under `unfitting_tensors` and `missing_tensors` (JSON), as are the architecture's
     /// tensors the file lacks.
     public func render(checkpointAt path: String) throws -> String {
-        let checkpoint = try Checkpoint.open(path: path)
+        let checkpoint = try Checkpoint.open(path: path, limits: pickleLimits)
         return try render(descriptors: checkpoint.descriptors)
     }
 

@@ -77,6 +77,8 @@ struct ConvertCommand: ParsableCommand {
         }
     }
 
+    @OptionGroup(title: "Pickle limits") var pickleLimits: PickleLimitOptions
+
     func run() throws {
         var adaptations: [Adaptation] = []
         if let numClasses {
@@ -91,7 +93,7 @@ struct ConvertCommand: ParsableCommand {
             arch: arch, adaptations: adaptations, force: force, rnxVersion: RNXVersion.current)
         try onFile(output) { try Converter.checkOutput(output, input: input, force: force) }
         let report = try onFile(input) {
-            let checkpoint = try Checkpoint.open(path: input)
+            let checkpoint = try Checkpoint.open(path: input, limits: pickleLimits.limits)
             let bar = ProgressBar(label: "converting")
             defer { bar.finish() }
             return try Converter.convert(

@@ -35,10 +35,13 @@ enum ErrorReport {
             path = fileError.path
             underlying = fileError.underlying
         }
-        let (message, status) = render(underlying)
-        guard let message else {
+        let (rendered, status) = render(underlying)
+        guard var message = rendered else {
             // ArgumentParser's own errors (--help, usage) keep its formatting and exit codes.
             RNXCommand.exit(withError: underlying)
+        }
+        if let option = PickleLimitOptions.option(raising: underlying) {
+            message += "; \(option) raises this limit"
         }
         let line = ["rnx", path, message].compactMap { $0 }.joined(separator: ": ")
         FileHandle.standardError.write(Data((line + "\n").utf8))

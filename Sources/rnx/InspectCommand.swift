@@ -43,16 +43,18 @@ struct InspectCommand: ParsableCommand {
     @Flag(help: "Also read every tensor's bytes, checking zip CRCs, storage sizes and view bounds.")
     var checkData = false
 
+    @OptionGroup(title: "Pickle limits") var pickleLimits: PickleLimitOptions
+
     func run() throws {
         if globals {
-            let report = try onFile(file) { GlobalsReport(path: file, scan: try GlobalScan.scan(path: file)) }
+            let report = try onFile(file) { GlobalsReport(path: file, scan: try GlobalScan.scan(path: file, limits: pickleLimits.limits)) }
             print(json ? try report.json() : report.text())
             let refused = report.refused.map(\.global)
             if !refused.isEmpty { throw FileError(path: file, underlying: CheckpointError.refusedGlobals(refused)) }
             return
         }
         let report = try onFile(file) {
-            let checkpoint = try Checkpoint.open(path: file)
+            let checkpoint = try Checkpoint.open(path: file, limits: pickleLimits.limits)
             if checkData { try checkpoint.readEveryTensor() }
             return InspectReport(checkpoint: checkpoint)
         }

@@ -20,6 +20,8 @@ struct ModelOptions: ParsableArguments {
         "Threads for OpenBLAS and rnx's own loops (default: all cores).", valueName: "N"))
     var threadOption: Int?
 
+    @OptionGroup(title: "Pickle limits") var pickleLimits: PickleLimitOptions
+
     /// `--threads`, or every core.
     var threads: Int { threadOption ?? ForwardThreads.defaultCount }
 
@@ -33,7 +35,7 @@ struct ModelOptions: ParsableArguments {
     func load(_ model: String, allowName: Bool = false) throws -> ModelLoader.Loaded {
         try onFile(model) {
             try ModelLoader.load(model, arch: arch, numClasses: numClasses, inChannels: inChannels,
-                                 allowName: allowName)
+                                 allowName: allowName, limits: pickleLimits.limits)
         }
     }
 }

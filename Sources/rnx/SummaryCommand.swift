@@ -58,6 +58,8 @@ struct SummaryCommand: ParsableCommand {
     @Flag(help: "Add a FLOPs line: 2 x the mult-adds of convolutions and linear layers.")
     var flops = false
 
+    @OptionGroup(title: "Pickle limits") var pickleLimits: PickleLimitOptions
+
     func run() throws {
         var request = SummaryRequest()
         request.style = style
@@ -68,6 +70,7 @@ struct SummaryCommand: ParsableCommand {
         request.inChannels = inChannels
         request.depth = depth
         request.textOptions = SummaryTable.TextOptions(extraColumns: columns, flops: flops)
+        request.pickleLimits = pickleLimits.limits
         if ResNetConfig.named(model) == nil && FileManager.default.fileExists(atPath: model) {
             print(try onFile(model) { try request.render(checkpointAt: model) }, terminator: "")
         } else {

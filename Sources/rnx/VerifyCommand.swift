@@ -1,5 +1,6 @@
 import ArgumentParser
 import RNXArch
+import RNXCheckpoint
 import RNXConvert
 
 /// `rnx verify FILE...`: checksums, torch.hub names, architecture mapping and .rnw integrity, for CI.
@@ -36,6 +37,8 @@ struct VerifyCommand: ParsableCommand {
     @Flag(help: "Print one JSON document ({\"ok\": ..., \"files\": [...]}) instead of lines.")
     var json = false
 
+    @OptionGroup(title: "Pickle limits") var pickleLimits: PickleLimitOptions
+
     func validate() throws {
         if files.isEmpty { throw ValidationError("give at least one file to verify") }
     }
@@ -43,7 +46,10 @@ struct VerifyCommand: ParsableCommand {
     func run() throws {
         if let sha256, !Verifier.isDigest(sha256) { throw ConvertError.invalidDigest(sha256) }
         if let arch, ResNetConfig.named(arch) == nil { throw ArchError.unknownArchitecture(arch) }
-        let results = files.map { Verifier.verify(path: $0, arch: arch, sha256: sha256) }
+        let limits = pickleLimits.limits
+        let results = files.map {
+            Verifier.verify(path: $0, arch: arch, sha256: sha256) { try Checkpoint.open(path: $0, limits: limits) }
+        }
         if json {
             print(VerifyResult.json(results))
         } else {
