@@ -31,6 +31,8 @@ public final class SafetensorsWriter {
     private let headerLength: Int
     private let dataSize: Int
     private let reservedOffsets: [String: Int]
+    private var writeback: Writeback
+    private var offset = 0
 
     /// Creates `path` (which must not exist) and writes the header for `descriptors`.
     ///
@@ -84,6 +86,7 @@ public final class SafetensorsWriter {
         self.headerLength = header.count
         self.dataSize = offset
         self.reservedOffsets = reserved
+        self.writeback = Writeback(descriptor: fd)
         var prefix = [UInt8]()
         prefix.appendLittleEndian(UInt64(header.count))
         try writeAll(prefix + header)
@@ -142,6 +145,8 @@ public final class SafetensorsWriter {
             }
             done += count
         }
+        offset += bytes.count
+        writeback.written(upTo: offset)
     }
 
     private func errnoText() -> String { String(cString: strerror(errno)) }

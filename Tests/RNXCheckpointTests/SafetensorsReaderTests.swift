@@ -87,6 +87,27 @@ struct SafetensorsReaderTests {
         for (index, (_, tensor)) in tensors.enumerated() { #expect(try checkpoint.loadTensor(at: index) == tensor) }
     }
 
+    /// Past 8 MiB the writer starts the disk writes of each finished range while it goes on (and waits for ranges
+    /// 64 MiB behind); the file must read back byte for byte whatever the timing.
+    @Test func writerRoundTripsTensorsLargerThanItsWritebackChunks() throws {
+        let path = try Fixtures.temporaryDirectory().appendingPathComponent("big.safetensors").path
+        // 3 x 24 MiB crosses the 8 MiB chunks and the 64 MiB lag at unaligned offsets (the header comes first);
+        // each tensor holds its own value with a marker every 4099 elements, so misplaced ranges cannot compare equal.
+        let count = 6 << 20
+        let tensors = try (0..<3).map { index in
+            var floats = [Float](repeating: Float(index + 1), count: count)
+            for position in stride(from: index, to: count, by: 4099) { floats[position] = -Float(position) }
+            return try Tensor(floats: floats, shape: [count])
+        }
+        let descriptors = tensors.indices.map { TensorDescriptor(name: "t\($0)", dtype: .float32, shape: [count]) }
+        let writer = try SafetensorsWriter(path: path, descriptors: descriptors, metadata: [("k", "v")])
+        for tensor in tensors { try writer.write(tensor) }
+        let result = try writer.finish()
+        #expect(result.dataSize == 3 * count * 4)
+        let checkpoint = try SafetensorsReader.read(path: path)
+        for index in tensors.indices { #expect(try checkpoint.loadTensor(at: index) == tensors[index]) }
+    }
+
     @Test func writerRefusesAnExistingFileAndWrongTensors() throws {
         let directory = try Fixtures.temporaryDirectory()
         let path = directory.appendingPathComponent("w.safetensors").path
