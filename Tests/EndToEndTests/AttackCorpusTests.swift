@@ -27,6 +27,8 @@ struct AttackCorpusTests {
         let dangerous: [String]
         let offset: Int?
         let expect: Expectation?
+        /// `rnx inspect --check-data FILE`, for the files whose damage only shows in tensor bytes.
+        let check_data: Expectation?
 
         var path: String { Fixtures.path("attacks/" + file) }
         var testDescription: String { file }
@@ -46,9 +48,11 @@ struct AttackCorpusTests {
     static let attacks = cases.filter { $0.kind != "control" }
     static let malicious = cases.filter { $0.kind == "malicious-pickle" }
     static let controls = cases.filter { $0.kind == "control" }
+    static let dataStage = cases.filter { $0.stage == "data" }
 
     @Test func manifestListsEveryFileOfTheCorpus() throws {
         #expect(Self.cases.count > 200)
+        #expect(Self.dataStage.count >= 6)
         let onDisk = try FileManager.default.contentsOfDirectory(atPath: Fixtures.path("attacks"))
             .filter { $0 != "MANIFEST.json" && $0 != "README.md" }
         #expect(Set(onDisk) == Set(Self.cases.map(\.file)))
@@ -78,6 +82,16 @@ struct AttackCorpusTests {
         if let offset = attack.offset, attack.stage == "open", expect.stderr.contains(" byte ") {
             #expect(run.stderr.contains("byte \(offset)"), "\(attack.file): expected the opcode's offset \(offset)")
         }
+    }
+
+    /// Damage only tensor bytes show (CRCs, lying sizes of stored and deflated records) is found by reading them.
+    @Test(arguments: dataStage) func checkDataFindsTheDamageInTensorBytes(_ attack: Case) throws {
+        let expect = try #require(attack.check_data, "no reviewed --check-data expectation for \(attack.file)")
+        let run = try MeasuredRun(["inspect", "--check-data", attack.path])
+        #expect(run.status == expect.status, "\(attack.file): \(run.stderr)")
+        let line = expect.stderr.replacingOccurrences(of: "FILE", with: attack.path)
+        #expect(run.stderr == (line.isEmpty ? "" : line + "\n"), "\(attack.file)")
+        if expect.status != 0 { #expect(run.stdout.isEmpty, "\(attack.file) printed a report") }
     }
 
     /// A generous sanity bound, not a speed target: every corpus file (each under 100 KB) is handled in well under
