@@ -62,7 +62,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
         .testTarget(name: "RNXArchTests", dependencies: ["RNXTestSupport", "RNXArch", "RNXTensor"]),
-        .testTarget(name: "RNXForwardTests", dependencies: ["RNXTestSupport", "RNXForward", "RNXArch", "RNXTensor", "RNXCheckpoint"]),
+        .testTarget(name: "RNXForwardTests", dependencies: ["RNXTestSupport", "RNXForward", "RNXArch", "RNXTensor", "RNXCheckpoint", "COpenBLAS"]),
         .testTarget(name: "RNXConvertTests", dependencies: ["RNXTestSupport", "RNXConvert", "RNXCheckpoint", "RNXArch", "RNXTensor"]),
         .testTarget(name: "RNXReportTests", dependencies: ["RNXTestSupport", "RNXReport", "RNXArch", "RNXCheckpoint", "RNXTensor"]),
         .testTarget(name: "EndToEndTests", dependencies: ["RNXTestSupport", "RNXTensor"]),

@@ -25,12 +25,15 @@ public enum ForwardError: Error, Equatable, Sendable {
     case invalidSetting(name: String, value: Int)
     /// Two logit arrays to compare have different shapes.
     case logitShapeMismatch(expected: [Int], found: [Int])
+    /// OpenBLAS could not be loaded (Debian: `libopenblas0`), so no forward pass can run.
+    case blasUnavailable(reason: String)
 }
 
 extension ForwardError: RNXError {
     public var category: ErrorCategory {
         switch self {
         case .invalidSetting: .usage
+        case .blasUnavailable: .io
         default: .badData
         }
     }
@@ -60,6 +63,8 @@ extension ForwardError: RNXError {
             "\(name) must be at least 1, got \(value)"
         case .logitShapeMismatch(let expected, let found):
             "logits of shape \(found.shapeDescription) do not match the reference's \(expected.shapeDescription)"
+        case .blasUnavailable(let reason):
+            "cannot load OpenBLAS, which the forward pass needs (install libopenblas0): \(reason)"
         }
     }
 }

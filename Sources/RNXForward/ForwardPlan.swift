@@ -51,6 +51,7 @@ public final class ForwardPlan {
     private let bufferSizes: [Int]
     private let cols: UnsafeMutablePointer<Float>
     private let features: UnsafeMutablePointer<Float>
+    private let blas: BLAS
 
     /// Plans a pass over `[batch, channels, height, width]` inputs.
     public init(
@@ -58,6 +59,7 @@ public final class ForwardPlan {
         threads: Int = ForwardThreads.defaultCount
     ) throws {
         guard threads >= 1 else { throw ForwardError.invalidSetting(name: "threads", value: threads) }
+        blas = try BLAS.load()
         guard batch >= 1 else { throw ForwardError.emptyBatch }
         let shape = [batch, channels, height, width]
         guard channels == model.config.inChannels else {
@@ -195,7 +197,7 @@ public final class ForwardPlan {
         guard input.count == bufferSizes[BufferID.input] else {
             throw ForwardError.shapeMismatch(name: "input", expected: shape, found: [input.count])
         }
-        ForwardThreads.configureBLAS(threads)
+        blas.setThreadCount(Int32(clamping: threads))
         let plane = height * width
         input.withUnsafeBufferPointer { source in
             let target = buffers[BufferID.input]
@@ -251,7 +253,7 @@ public final class ForwardPlan {
         let depth = layer.groupDepth
         layer.weights.withUnsafeBufferPointer { weights in
             for group in 0..<layer.groups {
-                cblas_sgemm(
+                blas.sgemm(
                     CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(rows), Int32(pixels), Int32(depth), 1,
                     weights.baseAddress! + group * rows * depth, Int32(depth),
                     source + group * depth * pixels, Int32(pixels), 0,
@@ -280,7 +282,7 @@ public final class ForwardPlan {
         var logits = [Float](repeating: 0, count: batch * classes)
         logits.withUnsafeMutableBufferPointer { out in
             model.classifierWeights.withUnsafeBufferPointer { weights in
-                cblas_sgemm(
+                blas.sgemm(
                     CblasRowMajor, CblasTrans, CblasTrans, Int32(batch), Int32(classes), Int32(featureCount), 1,
                     features, Int32(batch), weights.baseAddress!, Int32(featureCount), 0,
                     out.baseAddress!, Int32(classes))

@@ -1,4 +1,3 @@
-import COpenBLAS
 import Dispatch
 import Foundation
 
@@ -6,11 +5,6 @@ import Foundation
 public enum ForwardThreads {
     /// All cores, the default of `--threads`.
     public static var defaultCount: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
-
-    /// Tells OpenBLAS how many threads its GEMMs may use.
-    static func configureBLAS(_ count: Int) {
-        openblas_set_num_threads(Int32(clamping: count))
-    }
 
     /// Runs `body` over `0..<count` split into at most `threads` contiguous chunks, in parallel when the work
     /// (`count * costPerItem` elements) is large enough to pay for the dispatch.
