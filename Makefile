@@ -5,7 +5,7 @@ RELEASE_BIN = .build/release/rnx
 DEBUG_BIN = .build/debug/rnx
 DEMO_DIR ?= /tmp/rnx-demo
 
-.PHONY: deps build release test demo bench install fuzz man-lint fixtures clean
+.PHONY: deps build release test demo bench install fuzz fuzz-smoke man-lint fixtures clean
 
 deps:
 	@sh scripts/ensure-deps.sh
@@ -44,6 +44,11 @@ man-lint:
 FUZZ_SECONDS ?= 60
 fuzz: deps
 	FUZZ_SECONDS=$(FUZZ_SECONDS) sh scripts/fuzz/run.sh
+
+## fuzz-smoke: a short pass of every fuzz target (CI runs it after the tests): FUZZ_SMOKE_SECONDS each.
+FUZZ_SMOKE_SECONDS ?= 15
+fuzz-smoke: deps
+	FUZZ_SECONDS=$(FUZZ_SMOKE_SECONDS) sh scripts/fuzz/run.sh
 
 ## fixtures: regenerate fixtures with real PyTorch (needs .venv-torch, see scripts/fixtures/README.md).
 fixtures:
