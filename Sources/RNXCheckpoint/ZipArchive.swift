@@ -110,11 +110,16 @@ final class ZipArchive: @unchecked Sendable {
         }
         lock.lock()
         defer { lock.unlock() }
-        if entry.isStored && entry.size >= 2 {
+        // Small records (BatchNorm vectors, text records, the pickle) go through libzip: zlib's CRC costs little
+        // there, and the ranged read below opens the record twice.
+        if entry.isStored && entry.size >= Self.rangedReadThreshold {
             return try readStored(entry)
         }
         return try readThroughLibzip(entry)
     }
+
+    /// Stored records from this size on are read as ranges and CRC-checked with libdeflate.
+    static let rangedReadThreshold = 64 << 10
 
     /// Reads a stored entry as raw byte ranges and checks its CRC-32 with libdeflate.
     ///

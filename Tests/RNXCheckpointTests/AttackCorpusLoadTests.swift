@@ -24,10 +24,11 @@ struct AttackCorpusLoadTests {
         #expect(throws: CheckpointError.crcMismatch(entry: "archive/data/0")) { try loadAll(file) }
     }
 
-    /// A stored record is its own uncompressed form: 16 bytes declared over 8 stored is a lie, not a short read.
+    /// A stored record is its own uncompressed form: 65536 bytes declared over 65528 stored is a lie, not a short read.
     @Test func storedRecordWhoseSizesDifferIsRefused() {
         #expect(
-            throws: CheckpointError.corruptZip(entry: "archive/data/0", reason: "stored entry declares 16 bytes but holds 8")
+            throws: CheckpointError.corruptZip(
+                entry: "archive/data/0", reason: "stored entry declares 65536 bytes but holds 65528")
         ) { try loadAll("zip_stored_size_differs.pth") }
     }
 
@@ -45,6 +46,14 @@ struct AttackCorpusLoadTests {
         #expect(tensor.shape == [4 << 20])
         #expect(tensor.bytes.count == 16 << 20)
         #expect(tensor.bytes.allSatisfy { $0 == 0 })
+    }
+
+    /// A 64 KiB record (read as two ranges, CRC by libdeflate) loads to what torch wrote: arange(16384) as float32.
+    @Test func largeStoredRecordLoadsTorchValues() throws {
+        let checkpoint = try Checkpoint.open(path: Fixtures.path("attacks/control_real_torch_64k.pth"))
+        let tensor = try checkpoint.loadTensor(at: 0)
+        #expect(tensor.shape == [16384])
+        #expect(tensor.bytes == (0..<16384).flatMap { withUnsafeBytes(of: Float($0).bitPattern.littleEndian, Array.init) })
     }
 
     /// The same files built without damage load to what torch wrote: arange(4) as float32.

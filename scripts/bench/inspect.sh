@@ -13,9 +13,9 @@ bench_checkpoints >/dev/null
 for file in "$BENCH_DIR/resnet152.pth" "$BENCH_DIR/resnet152-legacy.pth"; do
     [ -s "$file" ] || { echo "inspect: $(basename "$file") needs the torch venv; skipped"; continue; }
     cat "$file" >/dev/null
-    cat_s=$(best_seconds 5 cat "$file")
     inspect_s=$(best_seconds 5 "$rnx" inspect "$file")
-    read_s=$(best_seconds 5 "$rnx" inspect --check-data "$file")
-    echo "$(basename "$file"): cat ${cat_s}s; rnx inspect ${inspect_s}s (target < 0.1 s);" \
-        "rnx inspect --check-data (reads every tensor) ${read_s}s, ratio to cat $(ratio "$read_s" "$cat_s") (target <= 2)"
+    set -- $(alternating 15 "cat $file" -- "$rnx" inspect --check-data "$file")
+    echo "$(basename "$file"): rnx inspect ${inspect_s}s (best of 5; target < 0.1 s);" \
+        "alternating 15 times: cat $1 s, rnx inspect --check-data (reads every tensor) $2 s (medians)," \
+        "ratio $3 (median of per-round ratios; target <= 2)"
 done

@@ -43,3 +43,31 @@ cpu_seconds() {
     /usr/bin/time -f '%U %S' -o "$BENCH_DIR/.cpu" "$@" >/dev/null 2>&1 || true
     awk '{ printf "%.2f", $1 + $2 }' "$BENCH_DIR/.cpu"
 }
+
+# alternating N BASELINE_CMD -- CMD...: runs the baseline and the command alternately N times (so both see the same
+# machine; single runs swing by tens of percent here) and prints "BASE_MEDIAN CMD_MEDIAN RATIO_MEDIAN" in seconds,
+# the ratio being the median of the per-round ratios CMD / BASELINE. BASELINE_CMD is one shell word list in a string.
+alternating() {
+    n=$1
+    base=$2
+    shift 3
+    i=0
+    rows=""
+    while [ "$i" -lt "$n" ]; do
+        t0=$(date +%s%N)
+        sh -c "$base" >/dev/null 2>&1 || true
+        t1=$(date +%s%N)
+        "$@" >/dev/null 2>&1 || true
+        t2=$(date +%s%N)
+        rows="$rows$((t1 - t0)) $((t2 - t1))
+"
+        i=$((i + 1))
+    done
+    printf '%s' "$rows" | awk '
+        function median(a, n,   i, j, t) {
+            for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
+            return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+        }
+        NF == 2 { n++; b[n] = $1 / 1e9; c[n] = $2 / 1e9; r[n] = $2 / $1 }
+        END { printf "%.4f %.4f %.2f", median(b, n), median(c, n), median(r, n) }'
+}
