@@ -15,19 +15,14 @@ copy=$BENCH_DIR/copy
 for input in "$BENCH_DIR/resnet152.pth" "$BENCH_DIR/resnet152.safetensors"; do
     [ -s "$input" ] || continue
     cat "$input" >/dev/null
-    cp_s=$(best_seconds 3 cp "$input" "$copy")
-    dd_s=$(best_seconds 3 dd if="$input" of="$copy" bs=4M conv=fsync status=none)
-    convert_s=$(best_seconds 3 "$rnx" convert "$input" "$out" --force)
-    sha_s=$(best_seconds 3 sha256sum "$input")
-    verify_s=$(best_seconds 3 "$rnx" verify "$input")
-    echo "input: $(basename "$input"), $(stat -c %s "$input") bytes"
-    echo "  cp           ${cp_s}s  cpu $(cpu_seconds cp "$input" "$copy")s"
-    echo "  dd fsync     ${dd_s}s"
-    echo "  rnx convert  ${convert_s}s  cpu $(cpu_seconds "$rnx" convert "$input" "$out" --force)s" \
-        "ratio $(ratio "$convert_s" "$cp_s") vs cp (target <= 2.00), $(ratio "$convert_s" "$dd_s") vs dd fsync," \
+    echo "input: $(basename "$input"), $(stat -c %s "$input") bytes; cp, convert, sha256sum and verify alternate 7 times (medians)"
+    set -- $(alternating 7 "cp $input $copy" -- "$rnx" convert "$input" "$out" --force)
+    echo "  cp $1 s, rnx convert $2 s: ratio $3 (median of per-round ratios; target <= 2.00)," \
         "peak RSS $(peak_rss_mib "$rnx" convert "$input" "$out" --force) MiB (goal < 64)"
-    echo "  sha256sum    ${sha_s}s"
-    echo "  rnx verify   ${verify_s}s  ratio $(ratio "$verify_s" "$sha_s") (target <= 1.30)," \
-        "peak RSS $(peak_rss_mib "$rnx" verify "$input") MiB"
+    dd_s=$(best_seconds 3 dd if="$input" of="$copy" bs=4M conv=fsync status=none)
+    echo "  context: dd conv=fsync (a copy that syncs, as convert must) best of 3 ${dd_s} s;" \
+        "CPU seconds: cp $(cpu_seconds cp "$input" "$copy"), rnx convert $(cpu_seconds "$rnx" convert "$input" "$out" --force)"
+    set -- $(alternating 7 "sha256sum $input" -- "$rnx" verify "$input")
+    echo "  sha256sum $1 s, rnx verify $2 s: ratio $3 (target <= 1.30), peak RSS $(peak_rss_mib "$rnx" verify "$input") MiB"
 done
 rm -f "$out" "$copy"
