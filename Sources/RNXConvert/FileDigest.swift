@@ -2,32 +2,43 @@ import Crypto
 import Foundation
 import RNXCheckpoint
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Streaming SHA-256 of a file, optionally also of the part from an offset on (a safetensors data section).
 public enum FileDigest {
     /// Bytes read per step: large enough for throughput, small enough that memory stays flat.
     static let chunkSize = 4 << 20
 
     /// The lowercase hex SHA-256 of the whole file and, if `sectionStart` is given, of the bytes from there on.
+    ///
+    /// Reads with read(2) into one reused buffer: Foundation's `FileHandle.read(upToCount:)` reads 4 KiB per system
+    /// call on Linux, 60,000 calls for a resnet152 checkpoint.
     public static func sha256(path: String, sectionStart: Int? = nil) throws -> (file: String, section: String?) {
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw CheckpointError.cannotOpen(reason: FileManager.default.fileExists(atPath: path) ? "permission denied" : "no such file")
-        }
-        defer { try? handle.close() }
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw CheckpointError.cannotOpen(reason: String(cString: strerror(errno))) }
+        defer { close(descriptor) }
         var whole = SHA256()
         var section = sectionStart.map { _ in SHA256() }
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 64)
+        defer { buffer.deallocate() }
         var offset = 0
         while true {
-            let chunk = try handle.read(upToCount: chunkSize) ?? Data()
-            if chunk.isEmpty { break }
-            whole.update(data: chunk)
-            if let start = sectionStart {
-                let end = offset + chunk.count
-                if end > start {
-                    let from = max(start - offset, 0)
-                    section?.update(data: chunk[chunk.startIndex + from..<chunk.endIndex])
-                }
+            let count = read(descriptor, buffer.baseAddress, chunkSize)
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw CheckpointError.readFailed(reason: String(cString: strerror(errno)))
             }
-            offset += chunk.count
+            if count == 0 { break }
+            let chunk = UnsafeRawBufferPointer(rebasing: buffer[0..<count])
+            whole.update(bufferPointer: chunk)
+            if let start = sectionStart, offset + count > start {
+                section?.update(bufferPointer: UnsafeRawBufferPointer(rebasing: chunk[max(start - offset, 0)...]))
+            }
+            offset += count
         }
         return (hex(whole.finalize()), section.map { hex($0.finalize()) })
     }
