@@ -40,9 +40,7 @@ enum ErrorReport {
             // ArgumentParser's own errors (--help, usage) keep its formatting and exit codes.
             RNXCommand.exit(withError: underlying)
         }
-        if let option = PickleLimitOptions.option(raising: underlying) {
-            message += "; \(option) raises this limit"
-        }
+        if let hinted = PickleLimitOptions.hinted(underlying) { message = hinted.description }
         let line = ["rnx", path, message].compactMap { $0 }.joined(separator: ": ")
         FileHandle.standardError.write(Data((line + "\n").utf8))
         Foundation.exit(status)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import RNXCheckpoint
 import RNXPickle
+import RNXTensor
 
 /// The pickle machine's limits, overridable for the rare real checkpoint that needs more.
 ///
@@ -53,6 +54,29 @@ struct PickleLimitOptions: ParsableArguments {
         ] where value < 1 {
             throw ValidationError("\(option) must be at least 1")
         }
+    }
+
+    /// Opens a checkpoint within these limits; a limit it hits comes back as a `HintedError` naming the option, for
+    /// commands that collect problems as text (`rnx verify`) instead of exiting through `ErrorReport`.
+    func open(_ path: String) throws -> Checkpoint {
+        do {
+            return try Checkpoint.open(path: path, limits: limits)
+        } catch {
+            guard let hinted = Self.hinted(error) else { throw error }
+            throw hinted
+        }
+    }
+
+    /// `error`'s message with the option that raises its limit, or nil when it is no pickle limit.
+    static func hinted(_ error: Error) -> HintedError? {
+        guard let option = option(raising: error) else { return nil }
+        let message = (error as? RNXError)?.description ?? String(describing: error)
+        return HintedError(description: "\(message); \(option) raises this limit")
+    }
+
+    /// An error whose text already says how to get past it.
+    struct HintedError: Error, CustomStringConvertible {
+        let description: String
     }
 
     /// The option that raises the limit `error` reports, or nil when it is no pickle limit.

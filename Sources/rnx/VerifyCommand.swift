@@ -46,10 +46,7 @@ struct VerifyCommand: ParsableCommand {
     func run() throws {
         if let sha256, !Verifier.isDigest(sha256) { throw ConvertError.invalidDigest(sha256) }
         if let arch, ResNetConfig.named(arch) == nil { throw ArchError.unknownArchitecture(arch) }
-        let limits = pickleLimits.limits
-        let results = files.map {
-            Verifier.verify(path: $0, arch: arch, sha256: sha256) { try Checkpoint.open(path: $0, limits: limits) }
-        }
+        let results = files.map { Verifier.verify(path: $0, arch: arch, sha256: sha256, open: pickleLimits.open) }
         if json {
             print(VerifyResult.json(results))
         } else {

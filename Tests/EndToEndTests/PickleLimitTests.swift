@@ -72,11 +72,12 @@ struct PickleLimitTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty)
     }
 
-    /// `rnx verify` reports the refusal as the file's FAIL line and exits 1, like every other failed check.
+    /// `rnx verify` reports the refusal as the file's FAIL line, with the option, and exits 1 like every failed check.
     @Test func verifyReportsAHitLimitAsAFailure() throws {
         let result = try RNXProcess.run(["verify", "--max-pickle-depth", "2", Self.resnet20])
         #expect(result.status == 1, "\(result)")
         #expect(result.stdout.hasPrefix("\(Self.resnet20): FAIL pickle nests deeper than 2 levels at byte "), "\(result)")
+        #expect(result.stdout.contains("; --max-pickle-depth raises this limit"), "\(result)")
     }
 
     @Test(arguments: ["--max-pickle-bytes", "--max-pickle-depth", "--max-pickle-memo", "--max-pickle-items",
