@@ -1,5 +1,6 @@
 import Foundation
 import RNXArch
+import RNXTensor
 
 /// The tables as torchinfo and torchsummary print them, plus rnx's optional columns and FLOPs line.
 extension SummaryTable {
@@ -35,9 +36,9 @@ extension SummaryTable {
     /// torchinfo's `FormattingOptions.format_row`: the name left-aligned in the layer column, each cell
     /// left-aligned in 25 characters, one space after each, trailing spaces stripped.
     private func torchinfoRow(_ name: String, _ cells: [String], extra: [String]) -> String {
-        var line = name.leftAligned(layerColumnWidth) + " "
-        for cell in cells { line += cell.leftAligned(25) + " " }
-        for cell in extra { line += cell.leftAligned(17) + " " }
+        var line = name.padded(to: layerColumnWidth) + " "
+        for cell in cells { line += cell.padded(to: 25) + " " }
+        for cell in extra { line += cell.padded(to: 17) + " " }
         while line.last == " " { line.removeLast() }
         return line + "\n"
     }
@@ -62,17 +63,11 @@ extension SummaryTable {
                 extra: options.extraColumns ? Self.extraCells(row.call) : [])
         }
         text += divider
-        text += "Total params: \(totals.parameters.formatted(groupingSeparator: ","))\n"
-        text += "Trainable params: \(totals.trainableParameters.formatted(groupingSeparator: ","))\n"
-        text += "Non-trainable params: "
-            + "\((totals.parameters - totals.trainableParameters).formatted(groupingSeparator: ","))\n"
+        text += parameterLines
         text += "Total mult-adds\(Self.scaled(totals.multAdds))\n"
         if options.flops { text += "Total FLOPs\(Self.scaled(totals.flops))\n" }
         text += divider
-        text += "Input size (MB): \(Self.fixed2(totals.inputMB))\n"
-        text += "Forward/backward pass size (MB): \(Self.fixed2(totals.forwardBackwardMB))\n"
-        text += "Params size (MB): \(Self.fixed2(totals.parametersMB))\n"
-        text += "Estimated Total Size (MB): \(Self.fixed2(totals.totalMB))\n"
+        text += sizeLines
         text += divider
         return text
     }
@@ -83,8 +78,8 @@ extension SummaryTable {
         let equals = String(repeating: "=", count: 64 + extraWidth) + "\n"
         func line(_ a: String, _ b: String, _ c: String, _ extra: [String]) -> String {
             // "{:>20}  {:>25} {:>15}"
-            var text = a.rightAligned(20) + "  " + b.rightAligned(25) + " " + c.rightAligned(15)
-            for cell in extra { text += " " + cell.rightAligned(16) }
+            var text = a.leftPadded(to: 20) + "  " + b.leftPadded(to: 25) + " " + c.leftPadded(to: 15)
+            for cell in extra { text += " " + cell.leftPadded(to: 16) }
             return text + "\n"
         }
         var text = dashes
@@ -96,21 +91,31 @@ extension SummaryTable {
                 options.extraColumns ? Self.extraCells(row.call) : [])
         }
         text += equals
-        text += "Total params: \(totals.parameters.formatted(groupingSeparator: ","))\n"
-        text += "Trainable params: \(totals.trainableParameters.formatted(groupingSeparator: ","))\n"
-        text += "Non-trainable params: "
-            + "\((totals.parameters - totals.trainableParameters).formatted(groupingSeparator: ","))\n"
+        text += parameterLines
         if options.flops {
             text += "Total mult-adds\(Self.scaled(totals.multAdds))\n"
             text += "Total FLOPs\(Self.scaled(totals.flops))\n"
         }
         text += dashes
-        text += "Input size (MB): \(Self.fixed2(totals.inputMB))\n"
-        text += "Forward/backward pass size (MB): \(Self.fixed2(totals.forwardBackwardMB))\n"
-        text += "Params size (MB): \(Self.fixed2(totals.parametersMB))\n"
-        text += "Estimated Total Size (MB): \(Self.fixed2(totals.totalMB))\n"
+        text += sizeLines
         text += dashes
         return text
+    }
+
+    /// The parameter totals both styles print under the rows.
+    private var parameterLines: String {
+        "Total params: \(totals.parameters.formatted(groupingSeparator: ","))\n"
+            + "Trainable params: \(totals.trainableParameters.formatted(groupingSeparator: ","))\n"
+            + "Non-trainable params: "
+            + "\((totals.parameters - totals.trainableParameters).formatted(groupingSeparator: ","))\n"
+    }
+
+    /// The memory estimates both styles print at the end.
+    private var sizeLines: String {
+        "Input size (MB): \(Self.fixed2(totals.inputMB))\n"
+            + "Forward/backward pass size (MB): \(Self.fixed2(totals.forwardBackwardMB))\n"
+            + "Params size (MB): \(Self.fixed2(totals.parametersMB))\n"
+            + "Estimated Total Size (MB): \(Self.fixed2(totals.totalMB))\n"
     }
 
     /// Python's `str(list)`: `[1, 64, 112, 112]`; torchinfo prints `--` for an empty shape.
@@ -142,19 +147,5 @@ extension SummaryTable {
         guard let whole = Int(parts[0]) else { return decimal }
         let head = whole == 0 && decimal.hasPrefix("-") ? "-0" : whole.formatted(groupingSeparator: ",")
         return parts.count == 2 ? head + "." + parts[1] : head
-    }
-}
-
-extension String {
-    /// Python's `f"{s:<width}"`, counting Unicode scalars as Python counts characters.
-    func leftAligned(_ width: Int) -> String {
-        let count = unicodeScalars.count
-        return count >= width ? self : self + String(repeating: " ", count: width - count)
-    }
-
-    /// Python's `f"{s:>width}"`.
-    func rightAligned(_ width: Int) -> String {
-        let count = unicodeScalars.count
-        return count >= width ? self : String(repeating: " ", count: width - count) + self
     }
 }
