@@ -44,6 +44,8 @@ public enum Converter {
 
         // The input's digest goes into the header, so it is computed alongside and patched in at the end.
         let digest = BackgroundDigest(path: input)
+        // Whatever happens, the background read of the input ends before convert returns.
+        defer { _ = digest.waitIgnoringErrors() }
         let metadata: [(key: String, value: String)] = [
             (RNWFormat.Key.format, RNWFormat.formatName),
             (RNWFormat.Key.formatVersion, RNWFormat.version),
@@ -70,7 +72,6 @@ public enum Converter {
                 path: temporary, descriptors: outputDescriptors, metadata: metadata,
                 reservedKeys: [RNWFormat.Key.sourceSHA256, RNWFormat.Key.dataSHA256])
         } catch let error as CheckpointError {
-            _ = digest.waitIgnoringErrors()
             throw ConvertError.cannotCreate(path: output, reason: reason(error))
         }
         var committed = false
@@ -96,14 +97,10 @@ public enum Converter {
             result = try writer.finish(
                 patches: [RNWFormat.Key.sourceSHA256: sourceDigest, RNWFormat.Key.dataSHA256: dataSHA256])
         } catch let error as CheckpointError {
-            _ = digest.waitIgnoringErrors()
             switch error {
             case .writeFailed, .cannotCreate: throw ConvertError.writeFailed(path: output, reason: reason(error))
             default: throw error
             }
-        } catch {
-            _ = digest.waitIgnoringErrors()
-            throw error
         }
         try publish(temporary, as: output, force: options.force)
         committed = true

@@ -9,8 +9,6 @@ public struct Benchmark: Sendable {
     public let threads: Int
     /// Wall time of each timed pass, in milliseconds.
     public let times: [Double]
-    /// Bytes of activation and im2col buffers the plan holds.
-    public let bufferBytes: Int
 
     public var medianMilliseconds: Double {
         let sorted = times.sorted()
@@ -47,8 +45,7 @@ public struct Benchmark: Sendable {
             if pass >= warmup { times.append(elapsed) }
             progress?(pass + 1, total)
         }
-        return Benchmark(architecture: loaded.architecture, batch: batch, size: size, threads: threads, times: times,
-                         bufferBytes: plan.bufferBytes)
+        return Benchmark(architecture: loaded.architecture, batch: batch, size: size, threads: threads, times: times)
     }
 
     /// The report `rnx bench` prints.

@@ -19,6 +19,12 @@ struct ConvLayer: Sendable {
 
     /// Output size along one axis, or nil if the input is too small.
     func outputSize(_ input: Int) -> Int? {
+        Self.outputSize(input, kernel: kernel, stride: stride, padding: padding)
+    }
+
+    /// Output size along one axis of a `kernel`-wide window (convolution or pooling), or nil if the input is too
+    /// small for one window.
+    static func outputSize(_ input: Int, kernel: Int, stride: Int, padding: Int) -> Int? {
         let span = input + 2 * padding - kernel
         return span < 0 ? nil : span / stride + 1
     }

@@ -107,9 +107,9 @@ public final class ForwardPlan {
         var current = 1
         var currentChannels = model.stem.outChannels
         if let pool = model.maxPool {
-            let oh = (h + 2 * pool.padding - pool.kernel) / pool.stride + 1
-            let ow = (w + 2 * pool.padding - pool.kernel) / pool.stride + 1
-            guard h + 2 * pool.padding >= pool.kernel, w + 2 * pool.padding >= pool.kernel, oh >= 1, ow >= 1 else {
+            guard let oh = ConvLayer.outputSize(h, kernel: pool.kernel, stride: pool.stride, padding: pool.padding),
+                  let ow = ConvLayer.outputSize(w, kernel: pool.kernel, stride: pool.stride, padding: pool.padding)
+            else {
                 throw ForwardError.imageTooSmall(height: height, width: width, minimum: Self.minimumSize(model))
             }
             steps.append(.maxPool(input: 1, output: 2, planes: currentChannels * batch, height: h, width: w,
@@ -183,9 +183,6 @@ public final class ForwardPlan {
 
     /// The most memory a plan may hold for activations (64 GiB); larger inputs are refused with `inputTooLarge`.
     public static let maximumBytes = 64 << 30
-
-    /// Bytes held by the plan's buffers.
-    public var bufferBytes: Int { (bufferSizes.reduce(0, +) + batch * model.config.featureCount) * 4 }
 
     /// Runs the pass on `input` (`[N, C, H, W]` row-major, exactly `N·C·H·W` values) and returns the
     /// `[N, numClasses]` logits. `observe` sees each convolution's output after its bias, residual and ReLU,
@@ -303,8 +300,9 @@ public final class ForwardPlan {
     private static func accepts(_ model: ForwardModel, size: Int) -> Bool {
         guard var side = model.stem.outputSize(size) else { return false }
         if let pool = model.maxPool {
-            guard side + 2 * pool.padding >= pool.kernel else { return false }
-            side = (side + 2 * pool.padding - pool.kernel) / pool.stride + 1
+            guard let pooled = ConvLayer.outputSize(side, kernel: pool.kernel, stride: pool.stride, padding: pool.padding)
+            else { return false }
+            side = pooled
         }
         // Projection shortcuts have the same stride as their block's strided convolution, so the main path decides.
         for block in model.blocks {

@@ -4,12 +4,15 @@ import RNXTensor
 /// Reads named tensors from a source, checks them against the architecture and folds BatchNorm.
 struct WeightLoader<Source: TensorSource> {
     let source: Source
+    /// The source's descriptors, taken once: several sources (adapted, synthetic) build theirs on every access.
+    let descriptors: [TensorDescriptor]
     let index: [String: Int]
 
     init(source: Source) {
         self.source = source
+        descriptors = source.descriptors
         var index: [String: Int] = [:]
-        for (position, descriptor) in source.descriptors.enumerated() where index[descriptor.name] == nil {
+        for (position, descriptor) in descriptors.enumerated() where index[descriptor.name] == nil {
             index[descriptor.name] = position
         }
         self.index = index
@@ -17,7 +20,7 @@ struct WeightLoader<Source: TensorSource> {
 
     func floats(_ name: String, shape: [Int]) throws -> [Float] {
         guard let position = index[name] else { throw ForwardError.missingTensor(name) }
-        let descriptor = source.descriptors[position]
+        let descriptor = descriptors[position]
         guard descriptor.shape == shape else {
             throw ForwardError.shapeMismatch(name: name, expected: shape, found: descriptor.shape)
         }
