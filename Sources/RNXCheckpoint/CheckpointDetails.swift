@@ -12,11 +12,13 @@ public struct CheckpointDetails: Sendable {
     public var otherEntries: [(key: String, value: String)]
     /// String metadata (safetensors `__metadata__`).
     public var metadata: [String: String]
+    /// Where a safetensors file's data section starts (8 + header length); nil for the torch formats.
+    public var dataOffset: Int?
 
     public init(
         serializationVersion: String? = nil, pickleProtocol: Int? = nil, stateDictPath: String? = nil,
         strippedPrefixes: [String] = [], otherEntries: [(key: String, value: String)] = [],
-        metadata: [String: String] = [:]
+        metadata: [String: String] = [:], dataOffset: Int? = nil
     ) {
         self.serializationVersion = serializationVersion
         self.pickleProtocol = pickleProtocol
@@ -24,5 +26,6 @@ public struct CheckpointDetails: Sendable {
         self.strippedPrefixes = strippedPrefixes
         self.otherEntries = otherEntries
         self.metadata = metadata
+        self.dataOffset = dataOffset
     }
 }

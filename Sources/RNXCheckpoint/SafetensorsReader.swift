@@ -20,7 +20,7 @@ public enum SafetensorsReader {
         let entries = layout.entries
         return Checkpoint(
             path: path, format: .safetensors, descriptors: entries.map(\.descriptor),
-            details: CheckpointDetails(metadata: layout.metadata),
+            details: CheckpointDetails(metadata: layout.metadata, dataOffset: dataOffset),
             loader: { index in
                 let entry = entries[index]
                 let bytes = try file.read(offset: dataOffset + entry.dataRange.lowerBound, count: entry.dataRange.count)

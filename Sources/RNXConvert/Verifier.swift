@@ -32,20 +32,21 @@ public enum Verifier {
     ) -> VerifyResult {
         var result = VerifyResult(path: path)
         var checkpoint: Checkpoint?
-        var layout: SafetensorsLayout?
+        // The safetensors header as the reader validated it (zip archives carry other metadata).
+        var safetensors: CheckpointDetails?
         do {
             let opened = try open(path)
             checkpoint = opened
             result.format = opened.format.rawValue
             result.tensorCount = opened.descriptors.count
-            if opened.format == .safetensors { layout = try SafetensorsReader.readLayout(path: path) }
+            if opened.format == .safetensors { safetensors = opened.details }
         } catch {
             result.problems.append(describe(error))
         }
 
         // The digest is needed whatever else failed; one pass gives the file's and the data section's. It runs on
         // another thread while every tensor is read here, so the data check costs little extra wall time.
-        let digest = BackgroundDigest(path: path, sectionStart: layout?.dataOffset)
+        let digest = BackgroundDigest(path: path, sectionStart: safetensors?.dataOffset)
         let dataProblems = checkpoint.map(readEveryTensor) ?? []
         var sectionDigest: String?
         do {
@@ -75,9 +76,9 @@ public enum Verifier {
             }
         }
         result.problems += dataProblems
-        if let layout, layout.metadata[RNWFormat.Key.format] == RNWFormat.formatName {
-            result.problems += rnwProblems(layout: layout, dataDigest: sectionDigest)
-            if let config { result.problems += metadataMismatches(layout.metadata, config) }
+        if let metadata = safetensors?.metadata, metadata[RNWFormat.Key.format] == RNWFormat.formatName {
+            result.problems += rnwProblems(metadata: metadata, dataDigest: sectionDigest)
+            if let config { result.problems += metadataMismatches(metadata, config) }
         }
         return result
     }
@@ -93,13 +94,13 @@ public enum Verifier {
     }
 
     /// The `.rnw`-specific checks: a known format version and the data section's digest as recorded.
-    static func rnwProblems(layout: SafetensorsLayout, dataDigest: String?) -> [String] {
+    static func rnwProblems(metadata: [String: String], dataDigest: String?) -> [String] {
         var problems: [String] = []
-        let version = layout.metadata[RNWFormat.Key.formatVersion]
+        let version = metadata[RNWFormat.Key.formatVersion]
         if version != RNWFormat.version {
             problems.append("rnw format_version \(version.map { "'\($0)'" } ?? "missing") is not \(RNWFormat.version)")
         }
-        guard let recorded = layout.metadata[RNWFormat.Key.dataSHA256] else {
+        guard let recorded = metadata[RNWFormat.Key.dataSHA256] else {
             problems.append("rnw metadata has no data_sha256")
             return problems
         }
