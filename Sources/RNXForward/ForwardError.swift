@@ -25,6 +25,8 @@ public enum ForwardError: Error, Equatable, Sendable {
     case invalidSetting(name: String, value: Int)
     /// Two logit arrays to compare have different shapes.
     case logitShapeMismatch(expected: [Int], found: [Int])
+    /// `--arch` given with an architecture name instead of a model file.
+    case archWithName(name: String, arch: String)
     /// OpenBLAS could not be loaded (Debian: `libopenblas0`), so no forward pass can run.
     case blasUnavailable(reason: String)
 }
@@ -32,7 +34,7 @@ public enum ForwardError: Error, Equatable, Sendable {
 extension ForwardError: RNXError {
     public var category: ErrorCategory {
         switch self {
-        case .invalidSetting: .usage
+        case .invalidSetting, .archWithName: .usage
         case .blasUnavailable: .io
         default: .badData
         }
@@ -63,6 +65,8 @@ extension ForwardError: RNXError {
             "\(name) must be at least 1, got \(value)"
         case .logitShapeMismatch(let expected, let found):
             "logits of shape \(found.shapeDescription) do not match the reference's \(expected.shapeDescription)"
+        case .archWithName(let name, let arch):
+            "--arch \(arch) applies to model files; \(name) is an architecture name already"
         case .blasUnavailable(let reason):
             "cannot load OpenBLAS, which the forward pass needs (install libopenblas0): \(reason)"
         }

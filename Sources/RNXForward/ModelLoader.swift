@@ -43,6 +43,8 @@ public enum ModelLoader {
     ) throws -> Loaded {
         if allowName && !FileManager.default.fileExists(atPath: model) {
             guard var config = ResNetConfig.named(model) else { throw ArchError.unknownArchitecture(model) }
+            // `--arch` checks a file against an architecture; a name is one already, so another one is a mistake.
+            if let arch { throw ForwardError.archWithName(name: model, arch: arch) }
             if let numClasses { config.numClasses = try positive("num-classes", numClasses) }
             if let inChannels { config.inChannels = try positive("in-channels", inChannels) }
             let forward = try ForwardModel(config: config, weights: SyntheticWeights(config: config))

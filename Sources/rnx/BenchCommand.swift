@@ -1,4 +1,5 @@
 import ArgumentParser
+import RNXConvert
 import RNXForward
 
 /// `rnx bench`: forward-pass latency and throughput.
@@ -41,12 +42,12 @@ struct BenchCommand: ParsableCommand {
 
     func run() throws {
         let loaded = try options.load(model, allowName: true)
-        let progress = ForwardProgress("bench")
+        let bar = ProgressBar(label: "bench")
         let result = try onFile(model) {
-            try Benchmark.run(loaded, batch: batch, size: size, threads: options.threads, iterations: iterations,
-                              progress: progress.update)
+            defer { bar.finish() }
+            return try Benchmark.run(loaded, batch: batch, size: size, threads: options.threads,
+                                     iterations: iterations, progress: bar.update(done:total:))
         }
-        progress.finish()
         print(json ? result.json : result.text)
     }
 }

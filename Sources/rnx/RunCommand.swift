@@ -1,5 +1,6 @@
 import ArgumentParser
 import RNXCheckpoint
+import RNXConvert
 import RNXForward
 
 /// `rnx run`: logits for a batch of images, from a checkpoint or .rnw file.
@@ -32,12 +33,12 @@ struct RunCommand: ParsableCommand {
     func run() throws {
         let loaded = try options.load(model)
         let x = try onFile(input) { try NumpyArray(contentsOfFile: input) }
-        let progress = ForwardProgress("run")
+        let bar = ProgressBar(label: "run")
         let logits = try onFile(input) {
-            try loaded.model.run(x.values, shape: x.shape, threads: options.threads, chunk: 16,
-                                 progress: progress.update)
+            defer { bar.finish() }
+            return try loaded.model.run(x.values, shape: x.shape, threads: options.threads, chunk: 16,
+                                        progress: bar.update(done:total:))
         }
-        progress.finish()
         try onFile(output) {
             try NumpyArray(shape: [x.shape[0], loaded.model.config.numClasses], values: logits).write(toFile: output)
         }

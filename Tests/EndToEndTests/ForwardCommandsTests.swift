@@ -111,6 +111,13 @@ struct ForwardCommandsTests {
         #expect(result.stderr == "rnx: resnet7: unknown architecture 'resnet7' (rnx archs lists the names)\n")
     }
 
+    /// `--arch` checks a file against an architecture; with a name it would be ignored, so it is refused.
+    @Test func benchRefusesArchWithAnArchitectureName() throws {
+        let result = try RNXProcess.run(["bench", "resnet18", "--arch", "resnet50"])
+        #expect(result.status == 64, "\(result)")
+        #expect(result.stderr == "rnx: resnet18: --arch resnet50 applies to model files; resnet18 is an architecture name already\n")
+    }
+
     @Test func benchRejectsZeroIterations() throws {
         let result = try RNXProcess.run(["bench", "resnet20", "--iterations", "0"])
         #expect(result.status == 64, "\(result)")
