@@ -34,8 +34,7 @@ public enum SafetensorsReader {
         let fileSize = file.size
         guard fileSize >= 8 else { throw CheckpointError.safetensorsTooShort(size: fileSize) }
         let lengthBytes = try file.read(offset: 0, count: 8)
-        var length: UInt64 = 0
-        for (shift, byte) in lengthBytes.enumerated() { length |= UInt64(byte) << (8 * UInt64(shift)) }
+        let length = lengthBytes.withUnsafeBytes { $0.loadLE(UInt64.self, at: 0) }
         if length > UInt64(maxHeaderLength) {
             throw CheckpointError.safetensorsHeaderTooLarge(length: length, limit: maxHeaderLength)
         }
@@ -77,7 +76,4 @@ public struct SafetensorsLayout: @unchecked Sendable {
     public var dataOffset: Int { 8 + headerLength }
     /// Bytes in the data section.
     public var dataSize: Int { fileSize - dataOffset }
-
-    /// Reads `count` bytes at absolute file `offset` (for streaming hashes of the data section).
-    public func readBytes(offset: Int, count: Int) throws -> [UInt8] { try file.read(offset: offset, count: count) }
 }

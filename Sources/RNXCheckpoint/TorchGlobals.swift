@@ -73,9 +73,4 @@ public enum TorchGlobals {
         guard global.module == "torch" else { return nil }
         return storageTypes[global.name] ?? dtypes[global.name]
     }
-
-    /// Whether the global is `UntypedStorage`, whose persistent-id size counts bytes.
-    static func isUntypedStorage(_ global: GlobalName) -> Bool {
-        global.name == "UntypedStorage" && (global.module == "torch" || global.module == "torch.storage")
-    }
 }

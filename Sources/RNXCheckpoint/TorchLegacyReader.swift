@@ -10,7 +10,7 @@ public enum TorchLegacyReader {
     /// 0x1950a86a20f9469cfc6c, as pickle's LONG1 stores it (little-endian two's complement).
     static let magic: [UInt8] = [0x6C, 0xFC, 0x9C, 0x46, 0xF9, 0x20, 0x6A, 0xA8, 0x50, 0x19]
     static let protocolVersion = 1001
-    /// How much of the file is read first to find the pickles; doubled while the pickles run past it.
+    /// How much of the file is read first to find the pickles; grown fourfold while the pickles run past it.
     static let initialWindow = 1 << 20
 
     /// The pickles at the start of a legacy file, and where the storage records begin.

@@ -77,15 +77,18 @@ public enum PickleInteger {
             for shift in stride(from: 0, to: 32, by: 8) { bytes.append(UInt8(truncatingIfNeeded: limb >> UInt32(shift))) }
         }
         bytes.append(0)  // room for the sign bit
-        if negative {
-            var carry = true
-            for index in bytes.indices {
-                let (sum, overflow) = (~bytes[index]).addingReportingOverflow(carry ? 1 : 0)
-                bytes[index] = sum
-                carry = carry && overflow
-            }
-        }
+        if negative { negate(&bytes) }
         return twosComplement(bytes)
+    }
+
+    /// Negates little-endian two's complement bytes in place (invert, add one).
+    static func negate(_ bytes: inout [UInt8]) {
+        var carry = true
+        for index in bytes.indices {
+            let (sum, overflow) = (~bytes[index]).addingReportingOverflow(carry ? 1 : 0)
+            bytes[index] = sum
+            carry = carry && overflow
+        }
     }
 
     /// The decimal text of two's complement bytes, as Python's `str(int)` prints it, or nil past `maxDecimalDigits`.
@@ -93,14 +96,7 @@ public enum PickleInteger {
         guard let last = bytes.last else { return "0" }
         let negative = last & 0x80 != 0
         var magnitude = bytes
-        if negative {
-            var carry = true
-            for index in magnitude.indices {
-                let (sum, overflow) = (~magnitude[index]).addingReportingOverflow(carry ? 1 : 0)
-                magnitude[index] = sum
-                carry = carry && overflow
-            }
-        }
+        if negative { negate(&magnitude) }
         // A decimal digit carries log2(10) > 3.3 bits, so this bounds the digits from above before any work.
         guard magnitude.count <= maxDecimalDigits * 10 / 24 + 1 else { return nil }
         var limbs: [UInt32] = stride(from: 0, to: magnitude.count, by: 4).map { start in

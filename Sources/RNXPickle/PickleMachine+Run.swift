@@ -93,12 +93,10 @@ extension PickleMachine {
             try push(.string(try utf8(try decodeQuotedString(try readLine())[...])))
         case .binString:
             try push(.string(try utf8(try read(try readSignedLength()))))
-        case .shortBinString:
+        case .shortBinString, .shortBinUnicode:
             try push(.string(try utf8(try read(Int(try readByte())))))
         case .unicode:
             try push(.string(try decodeRawUnicodeEscape(try readLine())))
-        case .shortBinUnicode:
-            try push(.string(try utf8(try read(Int(try readByte())))))
         case .binUnicode:
             try push(.string(try utf8(try read(try readLength(4)))))
         case .binUnicode8:
