@@ -30,10 +30,7 @@ public struct GlobalScan: Sendable {
             let records = try TorchZipReader.records(path: path)
             var pickles: [Pickle] = []
             for entry in records.archive.entries where entry.name.hasSuffix(".pkl") || entry.name.hasSuffix(".debug_pkl") {
-                let limit = limits.maxBytes
-                guard entry.size <= limit else {
-                    throw CheckpointError.recordTooLarge(entry: entry.name, size: entry.size, limit: limit)
-                }
+                try TorchZipReader.Records.check(entry, limit: limits.maxBytes)
                 let result = try scanner.run(try records.archive.read(entry))
                 pickles.append(Pickle(name: String(entry.name.dropFirst(records.prefix.count + 1)), globals: result.globals))
             }

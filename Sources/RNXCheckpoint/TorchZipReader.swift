@@ -13,12 +13,17 @@ public enum TorchZipReader {
 
         func entry(_ name: String) -> ZipArchive.Entry? { byName[name] }
 
-        /// A small text record (`version`, `byteorder`, ...), trimmed; nil when absent.
-        func text(_ name: String, limit: Int = 256) throws -> String? {
-            guard let entry = byName[name] else { return nil }
+        /// Refuses a record larger than `limit` bytes before anything of it is read.
+        static func check(_ entry: ZipArchive.Entry, limit: Int) throws {
             guard entry.size <= limit else {
                 throw CheckpointError.recordTooLarge(entry: entry.name, size: entry.size, limit: limit)
             }
+        }
+
+        /// A small text record (`version`, `byteorder`, ...), trimmed; nil when absent.
+        func text(_ name: String, limit: Int = 256) throws -> String? {
+            guard let entry = byName[name] else { return nil }
+            try Self.check(entry, limit: limit)
             let bytes = try archive.read(entry)
             return String(decoding: bytes, as: UTF8.self).trimmingWhitespace()
         }
@@ -48,10 +53,7 @@ public enum TorchZipReader {
             throw CheckpointError.torchScript
         }
         guard let pickleEntry = records.entry("data.pkl") else { throw CheckpointError.missingRecord("data.pkl") }
-        let limit = limits.maxBytes
-        guard pickleEntry.size <= limit else {
-            throw CheckpointError.recordTooLarge(entry: pickleEntry.name, size: pickleEntry.size, limit: limit)
-        }
+        try Records.check(pickleEntry, limit: limits.maxBytes)
         let bigEndian: Bool
         switch try records.text("byteorder") {
         case nil, "little"?: bigEndian = false
