@@ -56,12 +56,10 @@ public struct InspectReport: Sendable {
         let header = ["name", "dtype", "shape", "elements", "bytes"]
         let footer = ["total (\(tensors.count) tensors)", "", "", totalElements.formatted(groupingSeparator: ","), totalBytes.formatted(groupingSeparator: ",")]
         let all = [header] + rows + [footer]
-        let widths = (0..<5).map { column in all.map { $0[column].count }.max() ?? 0 }
+        let widths = (0..<5).map { column in all.map { $0[column].unicodeScalars.count }.max() ?? 0 }
         func line(_ row: [String]) -> String {
-            var cells: [String] = []
-            for (column, cell) in row.enumerated() {
-                let pad = String(repeating: " ", count: widths[column] - cell.count)
-                cells.append(column >= 3 ? pad + cell : cell + pad)  // numbers right-aligned
+            let cells = row.enumerated().map { column, cell in
+                column >= 3 ? cell.leftPadded(to: widths[column]) : cell.padded(to: widths[column])  // numbers right
             }
             return cells.joined(separator: "  ").trimmingTrailingSpaces()
         }
@@ -73,10 +71,8 @@ public struct InspectReport: Sendable {
         if !others.isEmpty {
             lines.append("")
             lines.append("other entries:")
-            let width = others.map(\.key.count).max() ?? 0
-            for entry in others {
-                lines.append("  " + entry.key + String(repeating: " ", count: width - entry.key.count) + " = " + entry.value)
-            }
+            let width = others.map(\.key.unicodeScalars.count).max() ?? 0
+            for entry in others { lines.append("  " + entry.key.padded(to: width) + " = " + entry.value) }
         }
         let metadata = details.metadata.filter { format == .safetensors || !["byteorder"].contains($0.key) }
         if !metadata.isEmpty {

@@ -125,10 +125,7 @@ extension SummaryTable {
         text += "- Trainable params: \(totals.trainableParameters.formatted(groupingSeparator: ","))\n"
         text += "- Total mult-adds\(Self.scaled(totals.multAdds))\n"
         if options.flops { text += "- Total FLOPs\(Self.scaled(totals.flops))\n" }
-        text += "- Input size (MB): \(Self.fixed2(totals.inputMB))\n"
-        text += "- Forward/backward pass size (MB): \(Self.fixed2(totals.forwardBackwardMB))\n"
-        text += "- Params size (MB): \(Self.fixed2(totals.parametersMB))\n"
-        text += "- Estimated Total Size (MB): \(Self.fixed2(totals.totalMB))\n"
+        text += sizeLines(prefix: "- ")
         return text
     }
 

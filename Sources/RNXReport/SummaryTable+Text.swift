@@ -67,7 +67,7 @@ extension SummaryTable {
         text += "Total mult-adds\(Self.scaled(totals.multAdds))\n"
         if options.flops { text += "Total FLOPs\(Self.scaled(totals.flops))\n" }
         text += divider
-        text += sizeLines
+        text += sizeLines()
         text += divider
         return text
     }
@@ -97,7 +97,7 @@ extension SummaryTable {
             text += "Total FLOPs\(Self.scaled(totals.flops))\n"
         }
         text += dashes
-        text += sizeLines
+        text += sizeLines()
         text += dashes
         return text
     }
@@ -110,17 +110,17 @@ extension SummaryTable {
             + "\((totals.parameters - totals.trainableParameters).formatted(groupingSeparator: ","))\n"
     }
 
-    /// The memory estimates both styles print at the end.
-    private var sizeLines: String {
-        "Input size (MB): \(Self.fixed2(totals.inputMB))\n"
-            + "Forward/backward pass size (MB): \(Self.fixed2(totals.forwardBackwardMB))\n"
-            + "Params size (MB): \(Self.fixed2(totals.parametersMB))\n"
-            + "Estimated Total Size (MB): \(Self.fixed2(totals.totalMB))\n"
+    /// The memory estimates every style prints at the end, each line after `prefix` (Markdown lists them).
+    func sizeLines(prefix: String = "") -> String {
+        "\(prefix)Input size (MB): \(Self.fixed2(totals.inputMB))\n"
+            + "\(prefix)Forward/backward pass size (MB): \(Self.fixed2(totals.forwardBackwardMB))\n"
+            + "\(prefix)Params size (MB): \(Self.fixed2(totals.parametersMB))\n"
+            + "\(prefix)Estimated Total Size (MB): \(Self.fixed2(totals.totalMB))\n"
     }
 
     /// Python's `str(list)`: `[1, 64, 112, 112]`; torchinfo prints `--` for an empty shape.
     static func shapeText(_ shape: [Int]) -> String {
-        shape.isEmpty ? "--" : "[" + shape.map(String.init).joined(separator: ", ") + "]"
+        shape.isEmpty ? "--" : shape.shapeDescription
     }
 
     /// torchinfo's `format_output_num` with automatic units: ` (T): 1.23` from 10^12, ` (G): ...` from 10^9,
