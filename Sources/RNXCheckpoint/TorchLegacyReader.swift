@@ -143,9 +143,7 @@ public enum TorchLegacyReader {
         let all = [("magic number", magic), ("protocol version", version), ("sys_info", sysInfo), ("object", main),
                    ("storage keys", keyList)]
         guard checkShapes else { return Pickles(main: main, keys: [], dataStart: keyList.endOffset, all: all) }
-        guard case .object(let id) = keyList.root, keyList.heap.objects.indices.contains(id.index),
-              case .list(let items) = keyList.heap[id]
-        else {
+        guard let items = keyList.heap.list(keyList.root) else {
             throw CheckpointError.unexpectedPickle(reason: "storage key list is not a list", offset: main.endOffset)
         }
         var keys: [String] = []

@@ -25,9 +25,7 @@ extension TorchPickleLayer {
             return InstanceRendering([.text("OrderedDict({"), .pairs(instance.dictItems, keywords: false), .text("})")])
         case TorchGlobals.namespace:
             // argparse.Namespace pickles its attributes as a dict state.
-            guard let state = instance.state, case .object(let id) = state, heap.objects.indices.contains(id.index),
-                case .dict(let pairs) = heap[id]
-            else { return .call("Namespace") }
+            guard let state = instance.state, let pairs = heap.dict(state) else { return .call("Namespace") }
             return .call("Namespace", keywords: pairs)
         case GlobalName(module: "_codecs", name: "encode"):
             // Protocol 2 writes bytes as _codecs.encode(text of code points 0-255, 'latin1').
@@ -47,9 +45,7 @@ extension TorchPickleLayer {
         -> InstanceRendering?
     {
         guard let argument = instance.arguments.first else { return .text(empty) }
-        guard instance.arguments.count == 1, case .object(let id) = argument, heap.objects.indices.contains(id.index),
-            case .list(let items) = heap[id]
-        else { return nil }
+        guard instance.arguments.count == 1, let items = heap.list(argument) else { return nil }
         return items.isEmpty ? .text(empty) : InstanceRendering([.text(open), .values(items), .text(close)])
     }
 }

@@ -73,7 +73,7 @@ struct TorchPickleLayer {
         case .int(let number): key = String(number)
         default: throw bad("storage key is not a string")
         }
-        guard let type = global(fields[1]) else { throw bad("storage '\(key)' has no storage type") }
+        guard let type = heap.global(fields[1]) else { throw bad("storage '\(key)' has no storage type") }
         guard let dtype = TorchGlobals.dtype(of: type) else {
             throw CheckpointError.unsupportedStorageType(type.description)
         }
@@ -176,9 +176,7 @@ struct TorchPickleLayer {
 
     /// The instance of a tensor-building call, if `value` is one.
     private func tensorInstance(_ value: PickleValue) -> PickleInstance? {
-        guard case .object(let id) = value, heap.objects.indices.contains(id.index),
-              case .instance(let instance) = heap[id]
-        else { return nil }
+        guard let instance = heap.instance(value) else { return nil }
         switch instance.callee {
         case TorchGlobals.rebuildTensorV2, TorchGlobals.rebuildTensorV3, TorchGlobals.rebuildParameter,
              TorchGlobals.rebuildParameterWithState:
@@ -222,7 +220,7 @@ struct TorchPickleLayer {
             }
             var dtype = storage.dtype
             if isV3 {
-                guard let global = global(args[6]) else { throw bad("dtype is not a torch dtype") }
+                guard let global = heap.global(args[6]) else { throw bad("dtype is not a torch dtype") }
                 guard let v3 = TorchGlobals.dtype(of: global) else {
                     throw CheckpointError.unsupportedStorageType(global.description)
                 }
@@ -236,10 +234,9 @@ struct TorchPickleLayer {
 
     /// The items of a dict or OrderedDict, nil for anything else.
     func mapping(_ value: PickleValue) -> [(key: PickleValue, value: PickleValue)]? {
-        guard case .object(let id) = value, heap.objects.indices.contains(id.index) else { return nil }
-        switch heap[id] {
-        case .dict(let items): return items
-        case .instance(let instance) where instance.callee == TorchGlobals.orderedDict:
+        switch heap.object(value) {
+        case .dict(let items)?: return items
+        case .instance(let instance)? where instance.callee == TorchGlobals.orderedDict:
             // OrderedDict() then SETITEMS, as torch writes it; the BUILD state holds `_metadata`, which rnx ignores.
             var items: [(key: PickleValue, value: PickleValue)] = []
             if let first = instance.arguments.first, let pairs = sequence(first) {
@@ -254,24 +251,12 @@ struct TorchPickleLayer {
     }
 
     private func sequence(_ value: PickleValue) -> [PickleValue]? {
-        guard case .object(let id) = value, heap.objects.indices.contains(id.index) else { return nil }
-        switch heap[id] {
-        case .tuple(let items), .list(let items): return items
-        default: return nil
-        }
-    }
-
-    private func global(_ value: PickleValue) -> GlobalName? {
-        guard case .object(let id) = value, heap.objects.indices.contains(id.index),
-              case .global(let name) = heap[id]
-        else { return nil }
-        return name
+        heap.tuple(value) ?? heap.list(value)
     }
 
     /// A tuple of integers, or `torch.Size(tuple)`.
     private func intTuple(_ value: PickleValue) -> [Int]? {
-        if case .object(let id) = value, heap.objects.indices.contains(id.index),
-           case .instance(let instance) = heap[id], instance.callee == TorchGlobals.torchSize,
+        if let instance = heap.instance(value), instance.callee == TorchGlobals.torchSize,
            let first = instance.arguments.first {
             return intTuple(first)
         }
@@ -288,13 +273,13 @@ struct TorchPickleLayer {
         switch value {
         case .none: return "None"
         case .bool, .int, .bigInt, .float, .string, .bytes: return "a single value"
-        case .object(let id):
-            guard heap.objects.indices.contains(id.index) else { return "an object" }
-            switch heap[id] {
-            case .tuple: return "a tuple"
-            case .list: return "a list"
-            case .instance(let instance) where isTensor(.object(id)): return "a single tensor (\(instance.callee.name))"
-            case .instance(let instance): return "a \(instance.callee.description)"
+        case .object:
+            switch heap.object(value) {
+            case nil: return "an object"
+            case .tuple?: return "a tuple"
+            case .list?: return "a list"
+            case .instance(let instance)? where isTensor(value): return "a single tensor (\(instance.callee.name))"
+            case .instance(let instance)?: return "a \(instance.callee.description)"
             default: return "a value that is not a mapping"
             }
         }
