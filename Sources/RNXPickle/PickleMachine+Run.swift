@@ -269,8 +269,7 @@ extension PickleMachine {
         default:
             throw refuse(index)
         }
-        try deepen(index, childDepth: maxDepth(of: items))
-        relevelTop()
+        try filled(index, childDepth: maxDepth(of: items))
     }
 
     /// SETITEM and SETITEMS: dicts and instances take key, value pairs.
@@ -286,8 +285,7 @@ extension PickleMachine {
         }
         var deepest = 0
         for pair in pairs { deepest = max(deepest, depth(of: pair.key), depth(of: pair.value)) }
-        try deepen(index, childDepth: deepest)
-        relevelTop()
+        try filled(index, childDepth: deepest)
     }
 
     /// ADDITEMS: sets take elements, instances record them as list items (CPython calls their `add`).
@@ -302,8 +300,7 @@ extension PickleMachine {
         default:
             throw refuse(index)
         }
-        try deepen(index, childDepth: maxDepth(of: items))
-        relevelTop()
+        try filled(index, childDepth: maxDepth(of: items))
     }
 
     /// BUILD: only instances take a state.
@@ -311,7 +308,6 @@ extension PickleMachine {
         let index = try mutableTarget(target)
         guard case .instance(let box) = nodes[index] else { throw refuse(index) }
         box.instance.state = state
-        try deepen(index, childDepth: depth(of: state))
-        relevelTop()
+        try filled(index, childDepth: depth(of: state))
     }
 }

@@ -277,10 +277,12 @@ final class PickleMachine {
         if case .object(let id) = value { nodes[id.index] } else { nil }
     }
 
-    /// Raises the recorded depth of object `index` after children of depth `childDepth` were added to it.
-    func deepen(_ index: Int, childDepth: Int) throws(PickleError) {
+    /// Records that an opcode filled object `index` with children of depth `childDepth`: raises the object's
+    /// depth, and stops counting the top slot as an open level (`relevelTop`) now that it holds something.
+    func filled(_ index: Int, childDepth: Int) throws(PickleError) {
         try checkDepth(childDepth + 1)
         depths[index] = max(depths[index], childDepth + 1)
+        relevelTop()
     }
 
     /// Keys longer than this are never merged with an equal earlier key: hashing them on every SETITEM would let a
