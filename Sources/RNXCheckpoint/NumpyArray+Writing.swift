@@ -3,10 +3,8 @@ import RNXTensor
 
 #if canImport(Glibc)
 import Glibc
-private let posixWrite = Glibc.write
 #elseif canImport(Darwin)
 import Darwin
-private let posixWrite = Darwin.write
 #endif
 
 /// Writing `.npy` files: little-endian float32, C order, the version-1 header numpy itself writes.
@@ -34,17 +32,11 @@ extension NumpyArray {
             .appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp").path
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw CheckpointError.cannotCreate(reason: String(cString: strerror(errno))) }
-        let bytes = npyBytes
-        var done = 0
         var failure: String?
-        while done < bytes.count {
-            let written = bytes.withUnsafeBytes { posixWrite(fd, $0.baseAddress! + done, bytes.count - done) }
-            if written < 0 {
-                if errno == EINTR { continue }
-                failure = String(cString: strerror(errno))
-                break
-            }
-            done += written
+        do {
+            try writeFully(fd, npyBytes)
+        } catch CheckpointError.writeFailed(let reason) {
+            failure = reason
         }
         if failure == nil && fsync(fd) != 0 { failure = String(cString: strerror(errno)) }
         close(fd)

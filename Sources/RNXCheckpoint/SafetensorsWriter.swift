@@ -136,15 +136,7 @@ public final class SafetensorsWriter {
     }
 
     private func writeAll(_ bytes: [UInt8]) throws {
-        var done = 0
-        while done < bytes.count {
-            let count = bytes.withUnsafeBytes { systemWrite(descriptor, $0.baseAddress! + done, bytes.count - done) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw CheckpointError.writeFailed(reason: errnoText())
-            }
-            done += count
-        }
+        try writeFully(descriptor, bytes)
         offset += bytes.count
         writeback.written(upTo: offset)
     }
@@ -153,11 +145,3 @@ public final class SafetensorsWriter {
 
 }
 
-/// `write(2)`, named apart from `SafetensorsWriter.write(_:)`.
-private func systemWrite(_ descriptor: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
-    #if canImport(Glibc)
-    Glibc.write(descriptor, buffer, count)
-    #else
-    Darwin.write(descriptor, buffer, count)
-    #endif
-}

@@ -1,0 +1,27 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Writes all of `bytes` to `descriptor` with write(2), retrying short writes and EINTR.
+///
+/// - Throws: `CheckpointError.writeFailed` with the system's reason.
+func writeFully(_ descriptor: Int32, _ bytes: [UInt8]) throws {
+    try bytes.withUnsafeBytes { buffer in
+        var done = 0
+        while done < buffer.count {
+            guard let base = buffer.baseAddress else { return }
+            #if canImport(Glibc)
+            let count = Glibc.write(descriptor, base + done, buffer.count - done)
+            #else
+            let count = Darwin.write(descriptor, base + done, buffer.count - done)
+            #endif
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw CheckpointError.writeFailed(reason: String(cString: strerror(errno)))
+            }
+            done += count
+        }
+    }
+}
