@@ -11,8 +11,9 @@ import RNXTensor
 /// A zip archive opened read-only through libzip, with every entry name checked before anything is read.
 ///
 /// libzip parses the directory (including zip64) and checks local against central headers (`ZIP_CHECKCONS`).
-/// Every entry's CRC-32 is verified when it is read: by libzip for deflated entries, and by rnx with libdeflate's
-/// carry-less-multiply CRC for stored ones (all of torch's tensor data), which is about three times zlib's.
+/// Every entry's CRC-32 is verified when it is read: by libzip for deflated and small entries, and by rnx with
+/// libdeflate's carry-less-multiply CRC (about five times zlib's) for stored entries of 64 KiB and more, which hold
+/// nearly all of a checkpoint's tensor bytes.
 /// libzip handles are not thread-safe, so reads are serialized by a lock.
 final class ZipArchive: @unchecked Sendable {
     /// One entry of the central directory.
