@@ -27,14 +27,15 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CLibzip", providers: [.apt(["libzip-dev"])]),
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
-        .systemLibrary(name: "CLibdeflate", providers: [.apt(["libdeflate-dev"])]),
+        .systemLibrary(name: "CLibisal", providers: [.apt(["libisal-dev"])]),
         .systemLibrary(name: "COpenBLAS", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CMalloc"),
 
         .target(name: "RNXTensor"),
         .target(name: "RNXPickle"),
         .target(
             name: "RNXCheckpoint",
-            dependencies: ["RNXTensor", "RNXPickle", "CLibzip", "CZlib", "CLibdeflate"]),
+            dependencies: ["RNXTensor", "RNXPickle", "CLibzip", "CZlib", "CLibisal"]),
         .target(name: "RNXArch", dependencies: ["RNXTensor"]),
         .target(name: "RNXForward", dependencies: ["RNXTensor", "RNXPickle", "RNXArch", "RNXCheckpoint", "COpenBLAS"]),
         .target(
@@ -47,7 +48,7 @@ let package = Package(
         .executableTarget(
             name: "rnx",
             dependencies: [
-                "RNXTensor", "RNXPickle", "RNXCheckpoint", "RNXArch", "RNXForward", "RNXConvert", "RNXReport",
+                "RNXTensor", "RNXPickle", "RNXCheckpoint", "RNXArch", "RNXForward", "RNXConvert", "RNXReport", "CMalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 

@@ -18,8 +18,8 @@ struct AttackCorpusLoadTests {
     }
 
     /// rnx reads a stored record as the ranges [0, 1) and [1, size) and checks the CRC itself: damage at either
-    /// end of the record must fail it too.
-    @Test(arguments: ["zip_crc_bit_flip_first_byte.pth", "zip_crc_bit_flip_last_byte.pth"])
+    /// end of the record, or in between, must fail it too.
+    @Test(arguments: ["zip_crc_bit_flip_first_byte.pth", "zip_crc_bit_flip_middle.pth", "zip_crc_bit_flip_last_byte.pth"])
     func bitFlipAtEitherEndOfAStoredRecordFailsTheCRC(_ file: String) {
         #expect(throws: CheckpointError.crcMismatch(entry: "archive/data/0")) { try loadAll(file) }
     }
@@ -48,7 +48,7 @@ struct AttackCorpusLoadTests {
         #expect(tensor.bytes.allSatisfy { $0 == 0 })
     }
 
-    /// A 64 KiB record (read as two ranges, CRC by libdeflate) loads to what torch wrote: arange(16384) as float32.
+    /// A 64 KiB record (read as two ranges, CRC by ISA-L) loads to what torch wrote: arange(16384) as float32.
     @Test func largeStoredRecordLoadsTorchValues() throws {
         let checkpoint = try Checkpoint.open(path: Fixtures.path("attacks/control_real_torch_64k.pth"))
         let tensor = try checkpoint.loadTensor(at: 0)

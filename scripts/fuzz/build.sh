@@ -23,8 +23,8 @@ link() {
     # shellcheck disable=SC2046
     "$SWIFT_BIN/swiftc" $SAN -parse-as-library -O -I "$B/Modules" \
         -Xcc -fmodule-map-file=Sources/CLibzip/module.modulemap -Xcc -fmodule-map-file=Sources/CZlib/module.modulemap \
-        -Xcc -fmodule-map-file=Sources/CLibdeflate/module.modulemap \
-        "$@" -lzip -lz -ldeflate -lstdc++ -o ".build-fuzz/fuzz-$name" 2>&1 | grep -v "warning: Cannot export local symbol" >&2 || true
+        -Xcc -fmodule-map-file=Sources/CLibisal/module.modulemap \
+        "$@" -lzip -lz -lisal -lstdc++ -o ".build-fuzz/fuzz-$name" 2>&1 | grep -v "warning: Cannot export local symbol" >&2 || true
     test -x ".build-fuzz/fuzz-$name"
 }
 CHECKPOINT_OBJECTS=$(objects RNXTensor RNXPickle RNXCheckpoint)
