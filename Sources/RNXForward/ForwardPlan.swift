@@ -194,7 +194,6 @@ public final class ForwardPlan {
         guard input.count == bufferSizes[BufferID.input] else {
             throw ForwardError.shapeMismatch(name: "input", expected: shape, found: [input.count])
         }
-        blas.setThreadCount(Int32(clamping: threads))
         let plane = height * width
         input.withUnsafeBufferPointer { source in
             let target = buffers[BufferID.input]
@@ -250,11 +249,11 @@ public final class ForwardPlan {
         let depth = layer.groupDepth
         layer.weights.withUnsafeBufferPointer { weights in
             for group in 0..<layer.groups {
-                blas.sgemm(
-                    CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(rows), Int32(pixels), Int32(depth), 1,
-                    weights.baseAddress! + group * rows * depth, Int32(depth),
-                    source + group * depth * pixels, Int32(pixels), 0,
-                    output + group * rows * pixels, Int32(pixels))
+                blas.multiply(
+                    rows: rows, columns: pixels, depth: depth,
+                    a: weights.baseAddress! + group * rows * depth, lda: depth,
+                    b: source + group * depth * pixels, ldb: pixels,
+                    c: output + group * rows * pixels, ldc: pixels, threads: threads)
             }
         }
         let residual: Kernels.Residual
