@@ -14,7 +14,7 @@ public final class ForwardPlan {
     public let channels: Int
     public let height: Int
     public let width: Int
-    /// Threads for OpenBLAS and for rnx's own loops.
+    /// Threads for the GEMMs (one single-threaded OpenBLAS call per thread) and for rnx's own loops.
     public let threads: Int
 
     private enum BufferID {

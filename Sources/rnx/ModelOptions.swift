@@ -17,7 +17,7 @@ struct ModelOptions: ParsableArguments {
     var inChannels: Int?
 
     @Option(name: .customLong("threads"), help: ArgumentHelp(
-        "Threads for OpenBLAS and rnx's own loops (default: all cores).", valueName: "N"))
+        "Threads for the forward pass: each GEMM and loop is split over them (default: all cores).", valueName: "N"))
     var threadOption: Int?
 
     @OptionGroup(title: "Pickle limits") var pickleLimits: PickleLimitOptions

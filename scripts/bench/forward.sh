@@ -1,8 +1,9 @@
 #!/bin/sh
 # Forward-pass speed and memory (issue 5): rnx bench against PyTorch eager in the same run.
 #   resnet50, 224x224, 2 threads, batch 1 and 8; peak RSS of rnx for batch 1.
-# Single runs on this shared 2-core machine swing by +-30%, so rnx and PyTorch alternate for ROUNDS rounds and the
-# figures are medians over rounds; the ratio is taken round by round (both measured back to back).
+# Single runs on this shared 2-core machine swing by +-30%, so rnx and PyTorch alternate for ROUNDS short rounds
+# driven by one Python process (forward_pairs.py) and the figures are medians over rounds; the ratio is taken
+# round by round (both measured back to back, about a second apart).
 # Usage: scripts/bench/forward.sh [RNX_BINARY]   (default .build/release/rnx; build with swift build -c release)
 set -eu
 cd "$(dirname "$0")/../.."
@@ -15,20 +16,23 @@ iterations=${ITERATIONS:-10}
 
 field() { sed -n "s/.*\"$1\": *\([0-9.e+-]*\).*/\1/p"; }
 
-rounds=${ROUNDS:-5}
-echo "forward: $arch, 224x224, $threads threads; $rounds rounds, each running rnx then PyTorch for $iterations timed"
-echo "passes after one warm-up (alternating, so both see the same machine; this one is shared and noisy)"
+rounds=${ROUNDS:-9}
+echo "forward: $arch, 224x224, $threads threads; $rounds rounds, each running rnx and PyTorch (order swapped every"
+echo "round) for $iterations timed passes after a warm-up, in one Python process (scripts/bench/forward_pairs.py), so"
+echo "both sides of a round see the same machine; this one is shared and noisy"
 for batch in 1 8; do
-    results=""
-    round=1
-    while [ "$round" -le "$rounds" ]; do
-        r=$("$rnx" bench "$arch" --batch "$batch" --size 224 --threads "$threads" --iterations "$iterations" --json)
-        t=""
-        [ -x "$py" ] && t=$("$py" scripts/bench/forward_torch.py "$arch" "$batch" 224 "$threads" "$iterations")
-        results="$results$(echo "$r" | field median_ms) $(echo "$r" | field min_ms) $(echo "$t" | field median_ms) $(echo "$t" | field min_ms)
+    if [ -x "$py" ]; then
+        results=$("$py" scripts/bench/forward_pairs.py "$rnx" "$arch" "$batch" 224 "$threads" "$iterations" "$rounds")
+    else
+        results=""
+        round=1
+        while [ "$round" -le "$rounds" ]; do
+            r=$("$rnx" bench "$arch" --batch "$batch" --size 224 --threads "$threads" --iterations "$iterations" --json)
+            results="$results$(echo "$r" | field median_ms) $(echo "$r" | field min_ms)
 "
-        round=$((round + 1))
-    done
+            round=$((round + 1))
+        done
+    fi
     printf '%s' "$results" | awk -v batch="$batch" '
         function least(a, n,   i, x) { x = a[1]; for (i = 2; i <= n; i++) if (a[i] < x) x = a[i]; return x }
         function median(a, n,   i, j, t) {
