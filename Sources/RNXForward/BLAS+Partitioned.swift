@@ -7,7 +7,8 @@ import COpenBLAS
 /// instead, with OpenBLAS kept to one thread, needs no synchronisation but the end of the call, and measured
 /// 2-3% faster at batch 1 and 8 on two cores (`make bench`, alternating runs), with no core spinning between layers.
 extension BLAS {
-    /// Output columns or rows per block boundary: OpenBLAS's sgemm kernels work in tiles of 16 along either.
+    /// Block boundaries fall on multiples of this many output rows or columns: OpenBLAS's sgemm kernels here work in
+    /// tiles of 16 along the columns (and of a divisor of 16 along the rows), so no block ends in a partial tile.
     static let partitionGranule = 16
 
     /// `c[rows][columns] = a[rows][depth] · b[depth][columns]`, row-major with leading dimensions `lda`, `ldb`, `ldc`,

@@ -34,8 +34,9 @@ struct BLAS: Sendable {
     /// Opens the first of `names` that loads and has both functions; the failure names the last reason.
     static func load(from names: [String]) -> Result<BLAS, ForwardError> {
         var reasons: [String] = []
-        // Read by OpenBLAS as it loads: no worker threads are started at all.
-        setenv("OPENBLAS_NUM_THREADS", "1", 1)
+        // Read by OpenBLAS as it loads: no worker threads are started at all. (Left alone when already "1", as
+        // `make test` sets it: setenv while other test threads read the environment is not safe in glibc.)
+        if getenv("OPENBLAS_NUM_THREADS").map({ String(cString: $0) }) != "1" { setenv("OPENBLAS_NUM_THREADS", "1", 1) }
         for name in names {
             guard let library = dlopen(name, RTLD_NOW | RTLD_LOCAL) else {
                 reasons.append(dlerror().map { String(cString: $0) } ?? name)

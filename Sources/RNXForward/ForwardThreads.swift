@@ -1,7 +1,8 @@
 import Dispatch
 import Foundation
 
-/// The thread count of the forward pass: OpenBLAS's threads for the GEMMs and rnx's own for copies and epilogues.
+/// The thread count of the forward pass, and how rnx splits work over it: GEMMs (one single-threaded OpenBLAS call
+/// per block), copies and epilogues.
 public enum ForwardThreads {
     /// All cores, the default of `--threads`.
     public static var defaultCount: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }

@@ -17,9 +17,14 @@ iterations=${ITERATIONS:-10}
 field() { sed -n "s/.*\"$1\": *\([0-9.e+-]*\).*/\1/p"; }
 
 rounds=${ROUNDS:-9}
-echo "forward: $arch, 224x224, $threads threads; $rounds rounds, each running rnx and PyTorch (order swapped every"
-echo "round) for $iterations timed passes after a warm-up, in one Python process (scripts/bench/forward_pairs.py), so"
-echo "both sides of a round see the same machine; this one is shared and noisy"
+if [ -x "$py" ]; then
+    echo "forward: $arch, 224x224, $threads threads; $rounds rounds, each running rnx and PyTorch (order swapped every"
+    echo "round) for $iterations timed passes after a warm-up, in one Python process (scripts/bench/forward_pairs.py), so"
+    echo "both sides of a round see the same machine; this one is shared and noisy"
+else
+    echo "forward: $arch, 224x224, $threads threads; $rounds rounds of $iterations timed rnx passes after a warm-up"
+    echo "(no torch venv at $py: no PyTorch baseline)"
+fi
 for batch in 1 8; do
     if [ -x "$py" ]; then
         results=$("$py" scripts/bench/forward_pairs.py "$rnx" "$arch" "$batch" 224 "$threads" "$iterations" "$rounds")
