@@ -8,6 +8,8 @@ public enum ArchError: Error, Equatable, Sendable {
     case unsupportedLayout(recognised: [String], unrecognised: [String])
     /// `--arch NAME` names no known architecture.
     case unknownArchitecture(String)
+    /// An `ARCH|FILE` argument that is neither a named architecture nor an existing file.
+    case notArchitectureOrFile(String)
     /// `--classes` asks for a row the classifier does not have.
     case classIndexOutOfRange(index: Int, classes: Int)
     /// An adaptation that cannot be done (e.g. zero classes); the text says which and why.
@@ -45,7 +47,7 @@ extension ArchError: RNXError {
     public var category: ErrorCategory {
         switch self {
         case .mismatch, .unsupportedLayout: .badData
-        case .unknownArchitecture, .classIndexOutOfRange, .invalidAdaptation: .usage
+        case .unknownArchitecture, .notArchitectureOrFile, .classIndexOutOfRange, .invalidAdaptation: .usage
         }
     }
 
@@ -61,6 +63,8 @@ extension ArchError: RNXError {
                 + unrecognised.joined(separator: "; ")
         case .unknownArchitecture(let name):
             return "unknown architecture '\(name)' (rnx archs lists the names)"
+        case .notArchitectureOrFile(let argument):
+            return "'\(argument)' is neither a named architecture (see rnx archs) nor a file"
         case .classIndexOutOfRange(let index, let classes):
             return "class index \(index) is out of range: the classifier has \(classes) rows (0-\(classes - 1))"
         case .invalidAdaptation(let reason):

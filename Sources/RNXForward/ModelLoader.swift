@@ -31,26 +31,34 @@ public enum ModelLoader {
         }
     }
 
-    /// Loads `model`: a file if one exists at that path, otherwise (when `allowName`) an architecture name, whose
-    /// weights are `SyntheticWeights`.
+    /// Loads `reference`: a named architecture, whose weights are `SyntheticWeights`, or a checkpoint file.
     ///
     /// A file is mapped like `rnx convert` maps it: `arch` insists on an architecture (otherwise it is detected),
     /// and `numClasses` / `inChannels` adapt the classifier and stem the same way, in memory. `limits` bound the
     /// checkpoint's pickle.
     public static func load(
-        _ model: String, arch: String? = nil, numClasses: Int? = nil, inChannels: Int? = nil, allowName: Bool = false,
+        _ reference: ModelReference, arch: String? = nil, numClasses: Int? = nil, inChannels: Int? = nil,
         limits: PickleLimits = .standard
     ) throws -> Loaded {
-        if allowName && !FileManager.default.fileExists(atPath: model) {
-            guard var config = ResNetConfig.named(model) else { throw ArchError.unknownArchitecture(model) }
+        switch reference {
+        case .architecture(let name, var config):
             // `--arch` checks a file against an architecture; a name is one already, so another one is a mistake.
-            if let arch { throw ForwardError.archWithName(name: model, arch: arch) }
+            if let arch { throw ForwardError.archWithName(name: name, arch: arch) }
             if let numClasses { config.numClasses = try positive("num-classes", numClasses) }
             if let inChannels { config.inChannels = try positive("in-channels", inChannels) }
             let forward = try ForwardModel(config: config, weights: SyntheticWeights(config: config))
-            return Loaded(model: forward, path: nil, architecture: model.lowercased(), notes: ["synthetic weights"],
+            return Loaded(model: forward, path: nil, architecture: name, notes: ["synthetic weights"],
                           badRunningVariances: [])
+        case .file(let path):
+            return try load(path, arch: arch, numClasses: numClasses, inChannels: inChannels, limits: limits)
         }
+    }
+
+    /// Loads the checkpoint at `model`, mapped and adapted as `load(_:arch:numClasses:inChannels:limits:)` says.
+    public static func load(
+        _ model: String, arch: String? = nil, numClasses: Int? = nil, inChannels: Int? = nil,
+        limits: PickleLimits = .standard
+    ) throws -> Loaded {
         let checkpoint = try Checkpoint.open(path: model, limits: limits)
         let source = try WeightMapping.resolve(checkpoint.descriptors, arch: arch)
         var adaptations: [Adaptation] = []

@@ -12,7 +12,7 @@ public enum ReportError: Error, Hashable, Sendable {
     case inputDoesNotFit(input: String, architecture: String, reason: String)
     /// A shape, parameter or mult-add count overflows a 64-bit integer.
     case sizeOverflow(layer: String)
-    /// The argument is neither an architecture name nor an existing file.
+    /// `render(architecture:)` was given a name `rnx archs` does not list.
     case unknownArchitecture(String)
 }
 
@@ -38,7 +38,7 @@ extension ReportError: RNXError {
         case .sizeOverflow(let layer):
             "sizes overflow 64-bit integers at \(layer)"
         case .unknownArchitecture(let name):
-            "'\(name)' is neither a named architecture (see rnx archs) nor a file"
+            "unknown architecture '\(name)' (rnx archs lists the names)"
         }
     }
 }

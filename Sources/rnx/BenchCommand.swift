@@ -17,7 +17,10 @@ struct BenchCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "An architecture name (synthetic weights) or a model file.")
+    @Argument(help: """
+        An architecture name (synthetic weights) or a model file \
+        (a name wins over a file of that name: write ./NAME for the file).
+        """)
     var model: String
 
     @Option(help: "Images per pass.")

@@ -1,4 +1,5 @@
 import ArgumentParser
+import RNXArch
 import RNXForward
 
 /// The options `rnx run`, `rnx validate` and `rnx bench` share to say how MODEL is mapped and run.
@@ -31,11 +32,14 @@ struct ModelOptions: ParsableArguments {
         if let inChannels, inChannels < 1 { throw ValidationError("--in-channels must be at least 1") }
     }
 
-    /// Loads MODEL (a file, or with `allowName` an architecture name) with these options.
+    /// Loads MODEL (a file, or with `allowName` an architecture name, which wins over a file of that name) with
+    /// these options.
     func load(_ model: String, allowName: Bool = false) throws -> ModelLoader.Loaded {
-        try onFile(model) {
-            try ModelLoader.load(model, arch: arch, numClasses: numClasses, inChannels: inChannels,
-                                 allowName: allowName, limits: pickleLimits.limits)
+        // Resolved outside `onFile`: an argument that is neither a name nor a file is not an error about a file.
+        let reference = allowName ? try ModelReference(model) : .file(path: model)
+        return try onFile(model) {
+            try ModelLoader.load(reference, arch: arch, numClasses: numClasses, inChannels: inChannels,
+                                 limits: pickleLimits.limits)
         }
     }
 }

@@ -28,7 +28,10 @@ struct SummaryCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "A named architecture (see 'rnx archs'), e.g. resnet18 or resnet20-b, or a checkpoint file.")
+    @Argument(help: """
+        A named architecture (see 'rnx archs'), e.g. resnet18 or resnet20-b, or a checkpoint file \
+        (a name wins over a file of that name: write ./NAME for the file).
+        """)
     var model: String
 
     @Option(help: "Whose table to print: torchinfo or torchsummary.")
@@ -71,10 +74,9 @@ struct SummaryCommand: ParsableCommand {
         request.depth = depth
         request.textOptions = SummaryTable.TextOptions(extraColumns: columns, flops: flops)
         request.pickleLimits = pickleLimits.limits
-        if ResNetConfig.named(model) == nil && FileManager.default.fileExists(atPath: model) {
-            print(try onFile(model) { try request.render(checkpointAt: model) }, terminator: "")
-        } else {
-            print(try request.render(architecture: model), terminator: "")
+        switch try ModelReference(model) {
+        case .file(let path): print(try onFile(path) { try request.render(checkpointAt: path) }, terminator: "")
+        case .architecture(let name, let config): print(try request.render(config: config, name: name), terminator: "")
         }
     }
 }

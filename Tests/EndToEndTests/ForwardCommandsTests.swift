@@ -108,7 +108,38 @@ struct ForwardCommandsTests {
     @Test func benchUnknownArchitecture() throws {
         let result = try RNXProcess.run(["bench", "resnet7"])
         #expect(result.status == 64, "\(result)")
-        #expect(result.stderr == "rnx: resnet7: unknown architecture 'resnet7' (rnx archs lists the names)\n")
+        #expect(result.stderr == "rnx: 'resnet7' is neither a named architecture (see rnx archs) nor a file\n")
+    }
+
+    /// `bench` and `summary` read ARCH|FILE alike: a name wins over a file of that name (here a resnet20 checkpoint
+    /// saved as `resnet18`), and `./resnet18` names the file.
+    @Test func architectureNameWinsOverAFileOfThatName() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try FileManager.default.copyItem(
+            atPath: Fixtures.path("checkpoints/resnet20-cifar10.pth"), toPath: directory.appendingPathComponent("resnet18").path)
+        func model(_ argument: String) throws -> String? {
+            let result = try RNXProcess.run(["bench", argument, "--size", "32", "--iterations", "1", "--json"], in: directory)
+            #expect(result.status == 0, "\(result)")
+            let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+            return object?["model"] as? String
+        }
+        #expect(try model("resnet18") == "resnet18")
+        #expect(try model("./resnet18") == "resnet20")
+        func totalParams(_ text: String) -> String? {
+            text.split(separator: "\n").first { $0.hasPrefix("Total params") }.map(String.init)
+        }
+        func summaryTotal(_ argument: String) throws -> String? {
+            let result = try RNXProcess.run(["summary", argument], in: directory)
+            #expect(result.status == 0, "\(result)")
+            return totalParams(result.stdout)
+        }
+        // The totals torchinfo printed for each network (scripts/fixtures/gen_summary_refs.py).
+        let resnet18 = totalParams(try String(contentsOfFile: Fixtures.path("summary/resnet18.torchinfo.txt"), encoding: .utf8))
+        let resnet20 = totalParams(try String(contentsOfFile: Fixtures.path("summary/resnet20.torchinfo.txt"), encoding: .utf8))
+        #expect(resnet18 != nil && resnet18 != resnet20)
+        #expect(try summaryTotal("resnet18") == resnet18)
+        #expect(try summaryTotal("./resnet18") == resnet20)
     }
 
     /// `--arch` checks a file against an architecture; with a name it would be ignored, so it is refused.
