@@ -24,7 +24,9 @@ extension ForwardModel {
             let plan = try plans[count] ?? ForwardPlan(model: self, batch: count, channels: channels, height: height,
                                                        width: width, threads: threads)
             plans[count] = plan
-            logits += try plan.run(Array(input[start * imageSize..<(start + count) * imageSize]))
+            logits += try input.withUnsafeBufferPointer { values in
+                try plan.run(UnsafeBufferPointer(rebasing: values[start * imageSize..<(start + count) * imageSize]))
+            }
             start += count
             progress?(start, batch)
         }

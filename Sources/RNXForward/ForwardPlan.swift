@@ -190,19 +190,25 @@ public final class ForwardPlan {
     public func run(
         _ input: [Float], observe: ((_ layer: String, _ output: UnsafeBufferPointer<Float>) -> Void)? = nil
     ) throws -> [Float] {
+        try input.withUnsafeBufferPointer { try run($0, observe: observe) }
+    }
+
+    /// `run(_:observe:)` on values the caller holds elsewhere (e.g. one chunk of a larger batch), without a copy.
+    public func run(
+        _ input: UnsafeBufferPointer<Float>,
+        observe: ((_ layer: String, _ output: UnsafeBufferPointer<Float>) -> Void)? = nil
+    ) throws -> [Float] {
         let shape = [batch, channels, height, width]
-        guard input.count == bufferSizes[BufferID.input] else {
+        guard input.count == bufferSizes[BufferID.input], let source = input.baseAddress else {
             throw ForwardError.shapeMismatch(name: "input", expected: shape, found: [input.count])
         }
         let plane = height * width
-        input.withUnsafeBufferPointer { source in
-            let target = buffers[BufferID.input]
-            // NCHW → C(NHW), so one GEMM covers the batch.
-            for image in 0..<batch {
-                for channel in 0..<channels {
-                    (target + (channel * batch + image) * plane)
-                        .update(from: source.baseAddress! + (image * channels + channel) * plane, count: plane)
-                }
+        let target = buffers[BufferID.input]
+        // NCHW → C(NHW), so one GEMM covers the batch.
+        for image in 0..<batch {
+            for channel in 0..<channels {
+                (target + (channel * batch + image) * plane)
+                    .update(from: source + (image * channels + channel) * plane, count: plane)
             }
         }
         for step in steps {
