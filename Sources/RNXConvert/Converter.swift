@@ -13,8 +13,8 @@ import Darwin
 ///
 /// The tensors are mapped onto their architecture (detected, or `--arch`) before anything is written; then each is
 /// read, adapted and appended to a temporary file in the output's directory while the input's SHA-256 and the
-/// data section's are computed on other threads. Only when everything succeeded is the file synced and renamed into place, so an error leaves
-/// no output behind, and the input is only ever read.
+/// data section's are computed on other threads. Only when everything succeeded is the file synced and renamed into
+/// place, so an error leaves no output behind, and the input is only ever read.
 public enum Converter {
     /// Refuses an output that exists (unless `force`) or that is the input itself. Call before `convert`.
     public static func checkOutput(_ output: String, input: String, force: Bool) throws {

@@ -38,12 +38,8 @@ for batch in 1 8; do
             round=$((round + 1))
         done
     fi
-    printf '%s' "$results" | awk -v batch="$batch" '
+    printf '%s' "$results" | awk -v batch="$batch" "$AWK_MEDIAN"'
         function least(a, n,   i, x) { x = a[1]; for (i = 2; i <= n; i++) if (a[i] < x) x = a[i]; return x }
-        function median(a, n,   i, j, t) {
-            for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
-            return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
-        }
         NF >= 2 { n++; rm[n] = $1; rmin[n] = $2; if (NF >= 4) { tm[n] = $3; tmin[n] = $4; q[n] = $3 / $1; m++ } }
         END {
             printf "  batch %s  rnx:     median of round medians %7.1f ms, best %7.1f ms, %6.2f images/s\n",

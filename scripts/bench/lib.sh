@@ -44,6 +44,13 @@ cpu_seconds() {
     awk '{ printf "%.2f", $1 + $2 }' "$BENCH_DIR/.cpu"
 }
 
+# AWK_MEDIAN: an awk function for the scripts' awk programs: median(a, n) of a[1..n], sorting a in place.
+AWK_MEDIAN='
+    function median(a, n,   i, j, t) {
+        for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
+        return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+    }'
+
 # alternating N BASELINE_CMD -- CMD...: runs the baseline and the command alternately N times (so both see the same
 # machine; single runs swing by tens of percent here) and prints "BASE_MEDIAN CMD_MEDIAN RATIO_MEDIAN" in seconds,
 # the ratio being the median of the per-round ratios CMD / BASELINE. BASELINE_CMD is one shell word list in a string.
@@ -63,11 +70,7 @@ alternating() {
 "
         i=$((i + 1))
     done
-    printf '%s' "$rows" | awk '
-        function median(a, n,   i, j, t) {
-            for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
-            return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
-        }
+    printf '%s' "$rows" | awk "$AWK_MEDIAN"'
         NF == 2 { n++; b[n] = $1 / 1e9; c[n] = $2 / 1e9; r[n] = $2 / $1 }
         END { printf "%.4f %.4f %.2f", median(b, n), median(c, n), median(r, n) }'
 }
