@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -86,12 +87,18 @@ static void install(void) {
     action.sa_handler = handle;
     sigfillset(&action.sa_mask);  // one handler at a time: a second signal waits for the first one's _exit
     const int signals[] = {SIGINT, SIGTERM, SIGHUP};
+    sigset_t handled;
+    sigemptyset(&handled);
     for (int i = 0; i < 3; i++) {
         struct sigaction previous;
         // A signal the parent told us to ignore (nohup, a shell's background job) stays ignored.
         if (sigaction(signals[i], NULL, &previous) == 0 && previous.sa_handler == SIG_IGN) continue;
         sigaction(signals[i], &action, NULL);
+        sigaddset(&handled, signals[i]);
     }
+    // A blocked mask is inherited across exec (Foundation's Process leaves its caller's): a blocked SIGINT would
+    // stay pending until exit, so rnx would finish the write it was asked to stop. This thread takes them.
+    pthread_sigmask(SIG_UNBLOCK, &handled, NULL);
 }
 
 static char *copy(const char *text) {

@@ -40,6 +40,9 @@ public final class OutputFile {
     private let force: Bool
     private let temporary: String?
     private var cleanupSlots: [Int32] = []
+    /// The entry that removes `path` itself on a signal (a file inside an unfinished `OutputDirectory`); it
+    /// outlives `commit()` until the directory lets go of it.
+    private var pathSlot: Int32 = -1
     private var writeback: Writeback
     private var finished = false
 
@@ -65,12 +68,12 @@ public final class OutputFile {
         var fd: Int32 = -1
         var temporary: String?
         var slots: [Int32] = []
-        if removeOnSignal { slots.append(rnx_cleanup_add(Int32(RNX_CLEANUP_FILE.rawValue), path, nil)) }
+        let pathSlot = removeOnSignal ? rnx_cleanup_add(Int32(RNX_CLEANUP_FILE.rawValue), path, nil) : -1
         if OutputFile.unnamedFilesAllowed {
             fd = open(directory, rnx_o_tmpfile() | O_WRONLY | O_CLOEXEC, 0o644)
             if fd < 0 && !OutputFile.refusesUnnamedFiles(errno) {
                 let reason = String(cString: strerror(errno))
-                slots.forEach(rnx_cleanup_remove)
+                rnx_cleanup_remove(pathSlot)
                 throw CheckpointError.cannotCreate(reason: reason)
             }
         }
@@ -84,6 +87,7 @@ public final class OutputFile {
             guard fd >= 0 else {
                 let reason = String(cString: strerror(errno))
                 slots.forEach(rnx_cleanup_remove)
+                rnx_cleanup_remove(pathSlot)
                 throw CheckpointError.cannotCreate(reason: reason)
             }
             temporary = name
@@ -91,6 +95,7 @@ public final class OutputFile {
         self.descriptor = fd
         self.temporary = temporary
         self.cleanupSlots = slots
+        self.pathSlot = pathSlot
         self.writeback = Writeback(descriptor: fd)
     }
 
@@ -158,12 +163,22 @@ public final class OutputFile {
         descriptor = -1
         if let temporary { unlink(temporary) }
         forget()
+        forgetPath()
     }
 
     private func forget() {
         cleanupSlots.forEach(rnx_cleanup_remove)
         cleanupSlots = []
     }
+
+    /// Lets go of the signal entry for `path` itself (its directory was committed or removed).
+    func forgetPath() {
+        rnx_cleanup_remove(pathSlot)
+        pathSlot = -1
+    }
+
+    /// Whether the file was committed or abandoned.
+    var isFinished: Bool { finished }
 
     /// Links the unnamed file into place: directly without `force` (link(2) never replaces), else under a hidden
     /// name that is then renamed over the old file, so the old file is whole until the new one replaces it.
