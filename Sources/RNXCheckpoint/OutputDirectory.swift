@@ -178,20 +178,12 @@ public final class OutputDirectory {
     /// Like `OutputFile.checkDestination`, and also refuses a destination that holds an input (replacing the
     /// folder would delete it).
     public static func checkDestination(_ path: String, force: Bool, inputs: [String]) throws {
-        var output = stat()
-        guard stat(path, &output) == 0 else {
-            var link = stat()
-            if lstat(path, &link) == 0 && !force { throw CheckpointError.outputExists }
-            return
-        }
+        guard let output = try OutputFile.existingDestination(path, force: force) else { return }
         for input in inputs {
             // The input itself, or any directory it is in (through symbolic links: the real path's parents).
             var candidate = URL(fileURLWithPath: input).resolvingSymlinksInPath().path
             while true {
-                var info = stat()
-                if stat(candidate, &info) == 0 && info.st_dev == output.st_dev && info.st_ino == output.st_ino {
-                    throw CheckpointError.outputIsInput(input: input)
-                }
+                if OutputFile.isFile(candidate, output) { throw CheckpointError.outputIsInput(input: input) }
                 let parent = (candidate as NSString).deletingLastPathComponent
                 if parent == candidate || parent.isEmpty { break }
                 candidate = parent

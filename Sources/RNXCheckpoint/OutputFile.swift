@@ -233,21 +233,26 @@ public final class OutputFile {
     /// - Throws: `CheckpointError.outputIsInput` if `path` is one of `inputs` (same device and inode, so hard and
     ///   symbolic links count), `.outputExists` if it exists without `force`, `.cannotCreate` if it is a directory.
     public static func checkDestination(_ path: String, force: Bool, inputs: [String]) throws {
-        var output = stat()
-        guard stat(path, &output) == 0 else {
-            // A dangling symbolic link is an existing output too (link(2) would refuse it).
-            var link = stat()
-            if lstat(path, &link) == 0 && !force { throw CheckpointError.outputExists }
-            return
-        }
-        for input in inputs {
-            var info = stat()
-            if stat(input, &info) == 0 && info.st_dev == output.st_dev && info.st_ino == output.st_ino {
-                throw CheckpointError.outputIsInput(input: input)
-            }
-        }
+        guard let output = try existingDestination(path, force: force) else { return }
+        for input in inputs where isFile(input, output) { throw CheckpointError.outputIsInput(input: input) }
         if !force { throw CheckpointError.outputExists }
         if (output.st_mode & S_IFMT) == S_IFDIR { throw CheckpointError.cannotCreate(reason: "it is a directory") }
+    }
+
+    /// What is at `path` (following symbolic links), or nil if nothing is; a dangling symbolic link is an
+    /// existing output too without `force` (link(2) would refuse it), and nothing to check with it.
+    static func existingDestination(_ path: String, force: Bool) throws -> stat? {
+        var output = stat()
+        if stat(path, &output) == 0 { return output }
+        var link = stat()
+        if lstat(path, &link) == 0 && !force { throw CheckpointError.outputExists }
+        return nil
+    }
+
+    /// Whether `path` is the file `info` describes (same device and inode).
+    static func isFile(_ path: String, _ info: stat) -> Bool {
+        var other = stat()
+        return stat(path, &other) == 0 && other.st_dev == info.st_dev && other.st_ino == info.st_ino
     }
 
     /// Whether to try `O_TMPFILE` at all: where the platform has it, unless `RNX_NO_O_TMPFILE` is set.
