@@ -176,4 +176,50 @@ struct OutputFileTests {
         folder.abandon()
         #expect(try Self.names(parent) == ["model"])
     }
+
+    /// A signal while a folder output is staged (a committed file, a subdirectory and a file being written) removes
+    /// all of it and leaves an existing folder as it was: this test runs the test bundle again as a child that
+    /// stages a folder and sends itself the signal, once with O_TMPFILE and once with the named fallback.
+    @Test(arguments: [(SIGTERM, false), (SIGINT, true), (SIGHUP, false)])
+    func interruptedDirectoryLeavesNothing(signal: Int32, fallback: Bool) throws {
+        let parent = try Fixtures.temporaryDirectory()
+        let url = parent.appendingPathComponent("model")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: false)
+        try Data("old".utf8).write(to: url.appendingPathComponent("config.json"))
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
+        process.arguments = ["--testing-library", "swift-testing", "--filter", "stageFolderAndInterrupt"]
+        var environment = ProcessInfo.processInfo.environment
+        environment["RNX_TEST_STAGE_FOLDER"] = url.path
+        environment["RNX_TEST_STAGE_SIGNAL"] = String(signal)
+        if fallback { environment["RNX_NO_O_TMPFILE"] = "1" }
+        process.environment = environment
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        let name = signal == SIGINT ? "SIGINT" : signal == SIGTERM ? "SIGTERM" : "SIGHUP"
+        #expect(process.terminationReason == .exit && process.terminationStatus == 128 + signal, "\(stderr)")
+        #expect(stderr.contains("rnx: \(url.path): interrupted by \(name); the output was not written\n"), "\(stderr)")
+        #expect(try Self.names(parent) == ["model"])
+        #expect(try Self.names(url) == ["config.json"])
+        #expect(try Data(contentsOf: url.appendingPathComponent("config.json")) == Data("old".utf8))
+    }
+
+    /// The child of `interruptedDirectoryLeavesNothing`; does nothing in a normal test run.
+    @Test func stageFolderAndInterrupt() throws {
+        let environment = ProcessInfo.processInfo.environment
+        guard let path = environment["RNX_TEST_STAGE_FOLDER"],
+              let signal = environment["RNX_TEST_STAGE_SIGNAL"].flatMap({ Int32($0) }) else { return }
+        let folder = try OutputDirectory(path: path, force: true)
+        try folder.write(Array("{\"new\": 1}".utf8), toFile: "config.json")
+        try folder.makeDirectory(named: "weights")
+        let weights = try folder.file(named: "weights/model.safetensors")
+        try weights.write([UInt8](repeating: 1, count: 1 << 20))
+        #expect(weights.isNamedTemporary == (environment["RNX_NO_O_TMPFILE"] != nil))
+        raise(signal)
+        Issue.record("still running after signal \(signal)")
+    }
 }
