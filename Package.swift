@@ -30,12 +30,14 @@ let package = Package(
         .systemLibrary(name: "CLibisal", providers: [.apt(["libisal-dev"])]),
         .systemLibrary(name: "COpenBLAS", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CMalloc"),
+        // The signal handler that removes an interrupted output (async-signal-safe, so in C), and Linux flags.
+        .target(name: "COutputCleanup"),
 
         .target(name: "RNXTensor"),
         .target(name: "RNXPickle"),
         .target(
             name: "RNXCheckpoint",
-            dependencies: ["RNXTensor", "RNXPickle", "CLibzip", "CZlib", "CLibisal"]),
+            dependencies: ["RNXTensor", "RNXPickle", "CLibzip", "CZlib", "CLibisal", "COutputCleanup"]),
         .target(name: "RNXArch", dependencies: ["RNXTensor"]),
         .target(name: "RNXForward", dependencies: ["RNXTensor", "RNXPickle", "RNXArch", "RNXCheckpoint", "COpenBLAS"]),
         .target(

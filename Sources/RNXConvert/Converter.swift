@@ -12,19 +12,13 @@ import Darwin
 /// Converts a checkpoint to `.rnw`, streaming one tensor at a time.
 ///
 /// The tensors are mapped onto their architecture (detected, or `--arch`) before anything is written; then each is
-/// read, adapted and appended to a temporary file in the output's directory while the input's SHA-256 and the
-/// data section's are computed on other threads. Only when everything succeeded is the file synced and renamed into
-/// place, so an error leaves no output behind, and the input is only ever read.
+/// read, adapted and appended to an `OutputFile` (unnamed until committed) while the input's SHA-256 and the
+/// data section's are computed on other threads. Only when everything succeeded is the file synced and linked into
+/// place, so an error or a signal leaves no output behind, and the input is only ever read.
 public enum Converter {
     /// Refuses an output that exists (unless `force`) or that is the input itself. Call before `convert`.
     public static func checkOutput(_ output: String, input: String, force: Bool) throws {
-        var outputInfo = stat()
-        guard stat(output, &outputInfo) == 0 else { return }
-        var inputInfo = stat()
-        if stat(input, &inputInfo) == 0 && inputInfo.st_dev == outputInfo.st_dev && inputInfo.st_ino == outputInfo.st_ino {
-            throw ConvertError.outputIsInput(path: output)
-        }
-        if !force { throw ConvertError.outputExists(path: output) }
+        try mapOutputErrors(output) { try OutputFile.checkDestination(output, force: force, inputs: [input]) }
     }
 
     /// Converts `checkpoint` (opened from `input`) to `output`.
@@ -61,22 +55,18 @@ public enum Converter {
             (RNWFormat.Key.dataSHA256, ""),
         ]
 
-        let outputURL = URL(fileURLWithPath: output)
-        let directory = outputURL.deletingLastPathComponent().path
-        let temporary = outputURL.deletingLastPathComponent()
-            .appendingPathComponent(".\(outputURL.lastPathComponent).rnx-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
-            .path
+        let file = try mapOutputErrors(output) {
+            try OutputFile(path: output, force: options.force, inputs: [input])
+        }
+        // Whatever fails from here on (or interrupts: see OutputFile), nothing appears at `output`.
+        defer { file.abandon() }
         let writer: SafetensorsWriter
         do {
             writer = try SafetensorsWriter(
-                path: temporary, descriptors: outputDescriptors, metadata: metadata,
+                output: file, descriptors: outputDescriptors, metadata: metadata,
                 reservedKeys: [RNWFormat.Key.sourceSHA256, RNWFormat.Key.dataSHA256])
         } catch let error as CheckpointError {
-            throw ConvertError.cannotCreate(path: output, reason: reason(error))
-        }
-        var committed = false
-        defer {
-            if !committed { unlink(temporary) }
+            throw ConvertError.writeFailed(path: output, reason: reason(error))
         }
         let total = outputDescriptors.reduce(0) { $0 + $1.byteCount }
         var done = 0
@@ -102,42 +92,25 @@ public enum Converter {
             default: throw error
             }
         }
-        try publish(temporary, as: output, force: options.force)
-        committed = true
-        syncDirectory(directory.isEmpty ? "." : directory)
+        try mapOutputErrors(output) { try file.commit() }
         return ConvertReport(
             input: input, output: output, config: target, tensorCount: outputDescriptors.count,
             adaptations: notes, outputSize: result.fileSize, dataSHA256: dataSHA256,
             sourceSHA256: sourceDigest)
     }
 
-    /// Moves the finished temporary file into place: atomically replacing with `force`, else never replacing.
-    private static func publish(_ temporary: String, as output: String, force: Bool) throws {
-        if force {
-            guard rename(temporary, output) == 0 else {
-                throw ConvertError.writeFailed(path: output, reason: String(cString: strerror(errno)))
+    /// Runs `body`, giving the output errors of `OutputFile` the convert pipeline's cases (with the path).
+    private static func mapOutputErrors<T>(_ output: String, _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as CheckpointError {
+            switch error {
+            case .outputExists: throw ConvertError.outputExists(path: output)
+            case .outputIsInput: throw ConvertError.outputIsInput(path: output)
+            case .cannotCreate: throw ConvertError.cannotCreate(path: output, reason: reason(error))
+            case .writeFailed: throw ConvertError.writeFailed(path: output, reason: reason(error))
+            default: throw error
             }
-            return
-        }
-        // link(2) fails if the output appeared meanwhile, where rename(2) would silently replace it.
-        guard link(temporary, output) == 0 else {
-            let code = errno
-            if code == EEXIST { throw ConvertError.outputExists(path: output) }
-            // Some file systems have no hard links; fall back to rename after a last check.
-            if access(output, F_OK) == 0 { throw ConvertError.outputExists(path: output) }
-            guard rename(temporary, output) == 0 else {
-                throw ConvertError.writeFailed(path: output, reason: String(cString: strerror(errno)))
-            }
-            return
-        }
-        unlink(temporary)
-    }
-
-    private static func syncDirectory(_ path: String) {
-        let fd = open(path, O_RDONLY | O_DIRECTORY)
-        if fd >= 0 {
-            fsync(fd)
-            close(fd)
         }
     }
 
