@@ -112,7 +112,7 @@ public enum Converter {
     }
 
     /// Moves the finished temporary file into place: atomically replacing with `force`, else never replacing.
-    private static func publish(_ temporary: String, as output: String, force: Bool) throws {
+    static func publish(_ temporary: String, as output: String, force: Bool) throws {
         if force {
             guard rename(temporary, output) == 0 else {
                 throw ConvertError.writeFailed(path: output, reason: String(cString: strerror(errno)))
@@ -133,7 +133,7 @@ public enum Converter {
         unlink(temporary)
     }
 
-    private static func syncDirectory(_ path: String) {
+    static func syncDirectory(_ path: String) {
         let fd = open(path, O_RDONLY | O_DIRECTORY)
         if fd >= 0 {
             fsync(fd)
