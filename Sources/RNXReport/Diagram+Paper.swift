@@ -66,7 +66,7 @@ extension Diagram {
                     let x = layout.x0 - 10
                     canvas.text(DiagramModel.spatial(stage.outputShape), x: x, y: firstTop + 10, size: 11,
                                 anchor: .end, bold: true, className: "output-size")
-                    canvas.text(stage.name, x: x, y: firstTop + 21, size: 9, anchor: .end, fill: DiagramCanvas.grey)
+                    canvas.text(stage.name, x: x, y: firstTop + 22, size: 9, anchor: .end, fill: DiagramCanvas.grey)
                 }
             }
         }

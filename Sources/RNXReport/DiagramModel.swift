@@ -213,15 +213,15 @@ public struct DiagramModel: Sendable {
         try self.init(config: config, input: input, name: name)
         self.source = source
         if let canonical = config.canonicalName?.lowercased(), let named = ResNetConfig.named(canonical) {
-            if named.numClasses != config.numClasses, let last = head.indices.last {
-                let note = "\(head[last].label): \(config.numClasses) classes (\(canonical) has \(named.numClasses))"
-                head[last].adaptation = note
-                adaptations.append(note)
-            }
             if named.inChannels != config.inChannels, !stem.isEmpty {
                 let channels = config.inChannels == 1 ? "1 channel" : "\(config.inChannels) channels"
                 let note = "\(stem[0].path) takes \(channels) (\(canonical): \(named.inChannels))"
                 stem[0].adaptation = note
+                adaptations.append(note)
+            }
+            if named.numClasses != config.numClasses, let last = head.indices.last {
+                let note = "\(head[last].label) (\(canonical) has \(named.numClasses) classes)"
+                head[last].adaptation = note
                 adaptations.append(note)
             }
         }
