@@ -60,7 +60,8 @@ extension Diagram {
             ]
             title += unfit.map { "does not fit: \($0)" }
             canvas.group(pairs, title: title.joined(separator: "\n")) { canvas in
-                let colour = unfit.isEmpty ? "#111111" : DiagramCanvas.red
+                let adapted = (model.stem + model.head).contains { $0.path == part.name && $0.adaptation != nil }
+                let colour = !unfit.isEmpty ? DiagramCanvas.red : (adapted ? DiagramCanvas.orange : "#111111")
                 for (i, cell) in rows[index].enumerated() {
                     canvas.text(cell, x: columnX[i], y: y, size: size, anchor: anchors[i], bold: i == 0 && isStage,
                                 fill: colour)

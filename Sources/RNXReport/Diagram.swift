@@ -48,7 +48,13 @@ public struct Diagram: Sendable {
     var subtitle: String {
         let config = model.config
         var what = "\(config.block.torchClassName) \(config.layers.map(String.init).joined(separator: "-"))"
-        if config.groups > 1 || config.widthPerGroup != 64 { what += ", \(config.groups)×\(config.widthPerGroup)d" }
+        if config.groups > 1 {
+            what += ", \(config.groups)×\(config.widthPerGroup)d"
+        } else if config.widthPerGroup != 64 {
+            // wide_resnet50_2: bottlenecks `width_per_group / 64` times as wide.
+            what += config.widthPerGroup % 64 == 0
+                ? ", \(config.widthPerGroup / 64)× wide" : ", width per group \(config.widthPerGroup)"
+        }
         return "\(what) · input \(model.input.channels)×\(model.input.height)×\(model.input.width) · "
             + "\(model.totalParameters.formatted(groupingSeparator: ",")) params · "
             + "\(Diagram.short(model.totalMultAdds)) mult-adds"

@@ -229,33 +229,39 @@ struct DiagramTests {
     @Test(arguments: Diagram.Style.allCases)
     func textDoesNotOverlap(_ style: Diagram.Style) throws {
         for name in Self.architectures {
-            let root = try Self.parse(try Self.svg(name, style))
-            let width = Double(Self.attribute(root, "width") ?? "") ?? 0
-            let height = Double(Self.attribute(root, "height") ?? "") ?? 0
-            typealias Box = (minX: Double, minY: Double, maxX: Double, maxY: Double)
-            var boxes: [(String, Box)] = []
-            for text in Self.elements(root, "text") {
-                let content = text.stringValue ?? ""
-                let anchor = TextMetrics.Anchor(rawValue: Self.attribute(text, "text-anchor") ?? "start") ?? .start
-                let box = TextMetrics.bounds(
-                    content, x: Double(Self.attribute(text, "x") ?? "") ?? .nan,
-                    y: Double(Self.attribute(text, "y") ?? "") ?? .nan,
-                    size: Double(Self.attribute(text, "font-size") ?? "") ?? .nan, anchor: anchor,
-                    bold: Self.attribute(text, "font-weight") == "bold")
-                #expect(box.minX >= 0 && box.minY >= 0 && box.maxX <= width && box.maxY <= height,
-                        "\(name) \(style): '\(content)' outside the canvas")
-                boxes.append((content, box))
-            }
-            // Sorted by top edge, each box is compared with those that start above its bottom.
-            boxes.sort { $0.1.minY < $1.1.minY }
-            for i in boxes.indices {
-                var j = i + 1
-                while j < boxes.count && boxes[j].1.minY < boxes[i].1.maxY {
-                    let a = boxes[i].1, b = boxes[j].1
-                    let overlaps = a.minX < b.maxX && b.minX < a.maxX && a.minY < b.maxY && b.minY < a.maxY
-                    #expect(!overlaps, "\(name) \(style): '\(boxes[i].0)' overlaps '\(boxes[j].0)'")
-                    j += 1
-                }
+            try Self.expectNoOverlap(try Self.svg(name, style), "\(name) \(style)")
+        }
+    }
+
+    /// Expects every text of `svg` inside the canvas and no two overlapping.
+    static func expectNoOverlap(_ svg: String, _ what: String) throws {
+        let root = try Self.parse(svg)
+        let width = Double(Self.attribute(root, "width") ?? "") ?? 0
+        let height = Double(Self.attribute(root, "height") ?? "") ?? 0
+        typealias Box = (minX: Double, minY: Double, maxX: Double, maxY: Double)
+        var boxes: [(String, Box)] = []
+        for text in Self.elements(root, "text") {
+            let content = text.stringValue ?? ""
+            let anchor = TextMetrics.Anchor(rawValue: Self.attribute(text, "text-anchor") ?? "start") ?? .start
+            let box = TextMetrics.bounds(
+                content, x: Double(Self.attribute(text, "x") ?? "") ?? .nan,
+                y: Double(Self.attribute(text, "y") ?? "") ?? .nan,
+                size: Double(Self.attribute(text, "font-size") ?? "") ?? .nan, anchor: anchor,
+                bold: Self.attribute(text, "font-weight") == "bold")
+            #expect(box.minX >= 0 && box.minY >= 0 && box.maxX <= width && box.maxY <= height,
+                    "\(what): '\(content)' outside the canvas")
+            boxes.append((content, box))
+        }
+        #expect(!boxes.isEmpty)
+        // Sorted by top edge, each box is compared with those that start above its bottom.
+        boxes.sort { $0.1.minY < $1.1.minY }
+        for i in boxes.indices {
+            var j = i + 1
+            while j < boxes.count && boxes[j].1.minY < boxes[i].1.maxY {
+                let a = boxes[i].1, b = boxes[j].1
+                let overlaps = a.minX < b.maxX && b.minX < a.maxX && a.minY < b.maxY && b.minY < a.maxY
+                #expect(!overlaps, "\(what): '\(boxes[i].0)' overlaps '\(boxes[j].0)'")
+                j += 1
             }
         }
     }
@@ -276,6 +282,7 @@ struct DiagramTests {
             var request = DiagramRequest()
             request.style = style
             let svg = try request.render(descriptors: descriptors, source: "gray10.pth")
+            try Self.expectNoOverlap(svg, "gray10.pth \(style)")
             let root = try Self.parse(svg)
             let texts = Self.elements(root, "text").compactMap(\.stringValue)
             #expect(texts.first == "resnet18 in gray10.pth")
