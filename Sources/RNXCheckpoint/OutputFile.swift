@@ -228,6 +228,15 @@ public final class OutputFile {
         guard rename(temporary, destination) == 0 else { throw CheckpointError.writeFailed(reason: errnoText()) }
     }
 
+    /// Writes a small output (an SVG, a report) whole: created unnamed, filled, synced and linked into place.
+    ///
+    /// - Throws: as `init(path:force:inputs:)`, `write(_:)` and `commit()`.
+    public static func write(_ bytes: [UInt8], to path: String, force: Bool, inputs: [String]) throws {
+        let file = try OutputFile(path: path, force: force, inputs: inputs)
+        try file.write(bytes)
+        try file.commit()
+    }
+
     /// The checks made before anything is created; call it early to refuse before a long computation.
     ///
     /// - Throws: `CheckpointError.outputIsInput` if `path` is one of `inputs` (same device and inode, so hard and

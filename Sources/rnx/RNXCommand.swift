@@ -23,6 +23,7 @@ struct RNXCommand: ParsableCommand {
             ArchsCommand.self,
             InspectCommand.self,
             SummaryCommand.self,
+            DiagramCommand.self,
             ConvertCommand.self,
             VerifyCommand.self,
             RunCommand.self,
