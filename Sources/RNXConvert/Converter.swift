@@ -57,6 +57,7 @@ public enum Converter {
             (RNWFormat.Key.sourceFormat, checkpoint.format.rawValue),
             (RNWFormat.Key.sourceSHA256, ""),
             (RNWFormat.Key.adaptations, jsonArray(notes)),
+            (RNWFormat.Key.adaptationSpec, Adaptation.record(options.adaptations)),
             (RNWFormat.Key.rnxVersion, options.rnxVersion),
             (RNWFormat.Key.dataSHA256, ""),
         ]
