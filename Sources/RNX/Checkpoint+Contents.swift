@@ -9,8 +9,8 @@ extension Checkpoint {
     ///
     /// - Parameters:
     ///   - url: a `file:` URL.
-    ///   - limits: bounds on the pickle; ``PickleLimits/standard`` is far above any ResNet checkpoint.
-    /// - Throws: ``CheckpointError`` (malformed, unsafe or unreadable file) or ``PickleError``.
+    ///   - limits: bounds on the pickle; ``/RNXPickle/PickleLimits/standard`` is far above any ResNet checkpoint.
+    /// - Throws: ``/RNXCheckpoint/CheckpointError`` (malformed, unsafe or unreadable file) or ``/RNXPickle/PickleError``.
     public init(contentsOf url: URL, limits: PickleLimits = .standard) throws {
         guard url.isFileURL else { throw CheckpointError.cannotOpen(reason: "\(url.absoluteString) is not a file URL") }
         self = try Checkpoint.open(path: url.path, limits: limits)
@@ -18,7 +18,7 @@ extension Checkpoint {
 
     /// The ResNet these tensors are: detected from the names and shapes, or `name` insisted on.
     ///
-    /// - Throws: ``ArchError`` listing every missing key, unexpected key and wrong shape at once.
+    /// - Throws: ``/RNXArch/ArchError`` listing every missing key, unexpected key and wrong shape at once.
     public func architecture(named name: String? = nil) throws -> ResNetConfig {
         try WeightMapping.resolve(descriptors, arch: name)
     }

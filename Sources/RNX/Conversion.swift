@@ -14,12 +14,12 @@ import Foundation
 /// }
 /// ```
 public struct Conversion: Sendable {
-    /// The checkpoint to read (any format ``Checkpoint/init(contentsOf:limits:)`` opens).
+    /// The checkpoint to read (any format ``RNXCheckpoint/Checkpoint/init(contentsOf:limits:)`` opens).
     public var source: URL
     /// Insist on this architecture instead of detecting it.
     public var architecture: String?
-    /// Applied in order: ``Adaptation/numClasses(_:rowInit:seed:)``, ``Adaptation/classes(_:)``,
-    /// ``Adaptation/inChannels(_:)``, ``Adaptation/dtype(_:)``.
+    /// Applied in order: ``/RNXArch/Adaptation/numClasses(_:rowInit:seed:)``, ``/RNXArch/Adaptation/classes(_:)``,
+    /// ``/RNXArch/Adaptation/inChannels(_:)``, ``/RNXArch/Adaptation/dtype(_:)``.
     public var adaptations: [Adaptation]
     /// Bounds on the source's pickle.
     public var limits: PickleLimits
@@ -38,9 +38,10 @@ public struct Conversion: Sendable {
     /// Writes the `.rnw` file at `destination` and says what was done.
     ///
     /// - Parameters:
+    ///   - destination: a file URL for the `.rnw` output.
     ///   - replacingExisting: replace a file already at `destination` (never the source itself).
     ///   - progress: called after each tensor, on the calling thread.
-    /// - Throws: ``ConvertError`` (the output exists, cannot be created, the disk is full), and the readers' and
+    /// - Throws: ``/RNXConvert/ConvertError`` (the output exists, cannot be created, the disk is full), and the readers' and
     ///   mapping's errors for the source.
     @discardableResult
     public func write(

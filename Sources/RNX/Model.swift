@@ -20,15 +20,17 @@ public final class Model: Sendable {
     public let notes: [String]
     /// The adaptations the file records of its own conversion (`.rnw` metadata), empty for other files.
     public let recordedAdaptations: [Adaptation]
-    /// The network itself, for callers that make a ``ForwardPlan`` per input shape.
+    /// The network itself, for callers that make a ``/RNXForward/ForwardPlan`` per input shape.
     public let forward: ForwardModel
 
-    /// Loads the checkpoint at `url` (any format ``Checkpoint/init(contentsOf:limits:)`` opens).
+    /// Loads the checkpoint at `url` (any format ``RNXCheckpoint/Checkpoint/init(contentsOf:limits:)`` opens).
     ///
     /// - Parameters:
-    ///   - architecture: insist on this architecture (a name from ``ResNetConfig/named``) instead of detecting it.
+    ///   - url: a file URL of the checkpoint.
+    ///   - architecture: insist on this architecture (a name from ``/RNXArch/ResNetConfig/named``) instead of detecting it.
     ///   - adaptations: applied in memory exactly as ``Conversion`` applies them to a file.
-    /// - Throws: ``CheckpointError``, ``PickleError``, ``ArchError`` (the weights do not fit) or ``ForwardError``.
+    ///   - limits: bounds on the checkpoint's pickle.
+    /// - Throws: ``/RNXCheckpoint/CheckpointError``, ``/RNXPickle/PickleError``, ``/RNXArch/ArchError`` (the weights do not fit) or ``/RNXForward/ForwardError``.
     public init(
         contentsOf url: URL, architecture: String? = nil, adaptations: [Adaptation] = [],
         limits: PickleLimits = .standard
@@ -44,7 +46,7 @@ public final class Model: Sendable {
     /// A model of the named architecture with rnx's deterministic synthetic weights: for timing and for tests,
     /// never for predictions.
     ///
-    /// - Throws: ``ArchError/unknownArchitecture(_:)`` for a name ``ResNetConfig/named(_:)`` does not know.
+    /// - Throws: ``/RNXArch/ArchError/unknownArchitecture(_:)`` for a name ``/RNXArch/ResNetConfig/named(_:)`` does not know.
     public init(architecture name: String) throws {
         guard let config = ResNetConfig.named(name) else { throw ArchError.unknownArchitecture(name) }
         forward = try ForwardModel(config: config, weights: SyntheticWeights(config: config))
@@ -55,8 +57,11 @@ public final class Model: Sendable {
 
     /// Runs the network on a batch: `input` is `[N, C, H, W]` float32 in row-major order, already normalised.
     ///
-    /// - Parameter threads: threads for this pass (each GEMM is split over them); default every core.
-    /// - Throws: ``ForwardError`` when the shape does not fit the network.
+    /// - Parameters:
+    ///   - input: the pixels, `N × C × H × W` values.
+    ///   - shape: `[N, C, H, W]`; C must be the model's input channels.
+    ///   - threads: threads for this pass (each GEMM is split over them); default every core.
+    /// - Throws: ``/RNXForward/ForwardError`` when the shape does not fit the network.
     public func logits(
         for input: [Float], shape: [Int], threads: Int = ForwardThreads.defaultCount
     ) throws -> Logits {

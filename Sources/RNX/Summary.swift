@@ -15,9 +15,9 @@ public struct Summary: Sendable {
     /// How the table was asked for (style, input size, depth, text options).
     public let request: SummaryRequest
 
-    /// The summary of a named architecture (see ``ResNetConfig/named``).
+    /// The summary of a named architecture (see ``/RNXArch/ResNetConfig/named``).
     ///
-    /// - Throws: ``ReportError`` for an unknown name or an impossible request.
+    /// - Throws: ``/RNXReport/ReportError`` for an unknown name or an impossible request.
     public init(architecture name: String, request: SummaryRequest = SummaryRequest()) throws {
         guard let config = ResNetConfig.named(name) else { throw ReportError.unknownArchitecture(name) }
         architectureName = name.lowercased()
@@ -28,7 +28,7 @@ public struct Summary: Sendable {
     /// The summary of the architecture detected in `checkpoint`, with the file's parameter sizes and the tensors
     /// that do not fit it.
     ///
-    /// - Throws: ``ArchError`` when the tensors are no ResNet rnx knows, ``ReportError`` for an impossible request.
+    /// - Throws: ``/RNXArch/ArchError`` when the tensors are no ResNet rnx knows, ``/RNXReport/ReportError`` for an impossible request.
     public init(checkpoint: Checkpoint, request: SummaryRequest = SummaryRequest()) throws {
         (table, architectureName) = try request.table(descriptors: checkpoint.descriptors)
         self.request = request

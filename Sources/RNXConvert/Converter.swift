@@ -29,7 +29,12 @@ public enum Converter {
 
     /// Converts `checkpoint` (opened from `input`) to `output`.
     ///
-    /// - Parameter progress: called after each tensor with (bytes done, bytes in all).
+    /// - Parameters:
+    ///   - checkpoint: the opened source.
+    ///   - input: the source's path, hashed for the metadata and recorded by its base name.
+    ///   - output: where the `.rnw` file goes; it appears only when complete.
+    ///   - options: the architecture to insist on, the adaptations, `force`, the version to record.
+    ///   - progress: called after each tensor with (bytes done, bytes in all).
     public static func convert(
         _ checkpoint: Checkpoint, input: String, output: String, options: ConvertOptions,
         progress: ((Int, Int) -> Void)? = nil
