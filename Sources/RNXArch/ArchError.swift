@@ -14,6 +14,8 @@ public enum ArchError: Error, Equatable, Sendable {
     case classIndexOutOfRange(index: Int, classes: Int)
     /// An adaptation that cannot be done (e.g. zero classes); the text says which and why.
     case invalidAdaptation(String)
+    /// A file's recorded adaptations (`.rnw` metadata `adaptation_spec`) that cannot be read back: the reason.
+    case invalidAdaptationRecord(String)
 }
 
 /// One way in which a state dict differs from what an architecture expects, in torchvision's terms.
@@ -46,7 +48,7 @@ public enum MappingProblem: Equatable, Sendable, CustomStringConvertible {
 extension ArchError: RNXError {
     public var category: ErrorCategory {
         switch self {
-        case .mismatch, .unsupportedLayout: .badData
+        case .mismatch, .unsupportedLayout, .invalidAdaptationRecord: .badData
         case .unknownArchitecture, .notArchitectureOrFile, .classIndexOutOfRange, .invalidAdaptation: .usage
         }
     }
@@ -69,6 +71,8 @@ extension ArchError: RNXError {
             return "class index \(index) is out of range: the classifier has \(classes) rows (0-\(classes - 1))"
         case .invalidAdaptation(let reason):
             return reason
+        case .invalidAdaptationRecord(let reason):
+            return "the recorded adaptations (metadata 'adaptation_spec') cannot be read: \(reason)"
         }
     }
 }

@@ -36,8 +36,12 @@ public final class SafetensorsWriter {
     /// Creates `path` (which must not exist) and writes the header for `descriptors`; `finish` commits it, and
     /// until then (or if the writer is released unfinished) nothing is at `path`.
     ///
-    /// - Parameter reservedKeys: keys of `metadata` whose 64-character values are only known at the end (e.g. a
-    ///   digest of the data section or of the input, computed alongside); `finish(patches:)` fills them in.
+    /// - Parameters:
+    ///   - path: the file to create.
+    ///   - descriptors: the tensors, in the order `write(_:)` will be called.
+    ///   - metadata: `__metadata__` entries, in order.
+    ///   - reservedKeys: keys of `metadata` whose 64-character values are only known at the end (e.g. a
+    ///     digest of the data section or of the input, computed alongside); `finish(patches:)` fills them in.
     public convenience init(
         path: String, descriptors: [TensorDescriptor], metadata: [(key: String, value: String)],
         reservedKeys: [String] = []

@@ -23,7 +23,12 @@ public enum Converter {
 
     /// Converts `checkpoint` (opened from `input`) to `output`.
     ///
-    /// - Parameter progress: called after each tensor with (bytes done, bytes in all).
+    /// - Parameters:
+    ///   - checkpoint: the opened source.
+    ///   - input: the source's path, hashed for the metadata and recorded by its base name.
+    ///   - output: where the `.rnw` file goes; it appears only when complete.
+    ///   - options: the architecture to insist on, the adaptations, `force`, the version to record.
+    ///   - progress: called after each tensor with (bytes done, bytes in all).
     public static func convert(
         _ checkpoint: Checkpoint, input: String, output: String, options: ConvertOptions,
         progress: ((Int, Int) -> Void)? = nil
@@ -51,6 +56,7 @@ public enum Converter {
             (RNWFormat.Key.sourceFormat, checkpoint.format.rawValue),
             (RNWFormat.Key.sourceSHA256, ""),
             (RNWFormat.Key.adaptations, jsonArray(notes)),
+            (RNWFormat.Key.adaptationSpec, Adaptation.record(options.adaptations)),
             (RNWFormat.Key.rnxVersion, options.rnxVersion),
             (RNWFormat.Key.dataSHA256, ""),
         ]

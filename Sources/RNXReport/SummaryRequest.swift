@@ -58,10 +58,14 @@ public struct SummaryRequest: Sendable, Hashable {
 
     /// The summary of `base` adjusted by the request.
     public func render(config base: ResNetConfig, name: String) throws -> String {
+        try table(config: base, name: name).render(format, options: textOptions, architecture: name)
+    }
+
+    /// The table of `base` adjusted by the request, as data.
+    public func table(config base: ResNetConfig, name: String) throws -> SummaryTable {
         let (config, input) = try resolve(base)
         let trace = try ForwardTrace(config: config, input: input, architectureName: name)
-        let table = try SummaryTable(trace: trace, style: style, depth: depth, batchLabel: batchSize)
-        return table.render(format, options: textOptions, architecture: name)
+        return try SummaryTable(trace: trace, style: style, depth: depth, batchLabel: batchSize)
     }
 
     /// The summary of the architecture detected in the checkpoint at `path` (any format `Checkpoint.open` reads).
@@ -76,6 +80,12 @@ public struct SummaryRequest: Sendable, Hashable {
 
     /// The summary of the architecture detected from `descriptors`, as `render(checkpointAt:)`.
     public func render(descriptors: [TensorDescriptor]) throws -> String {
+        let (table, name) = try table(descriptors: descriptors)
+        return table.render(format, options: textOptions, architecture: name)
+    }
+
+    /// The table of the architecture detected from `descriptors`, as data, and the architecture's name.
+    public func table(descriptors: [TensorDescriptor]) throws -> (table: SummaryTable, name: String) {
         let detected = try ArchitectureDetector.detect(descriptors)
         let (config, input) = try resolve(detected)
         let name = config.displayName
@@ -85,6 +95,6 @@ public struct SummaryRequest: Sendable, Hashable {
             parameterBytes: CheckpointFit.parameterBytes(descriptors, config: config))
         table.unfittingTensors = CheckpointFit.unfitting(descriptors, config: config)
         table.missingTensors = CheckpointFit.missing(descriptors, config: config)
-        return table.render(format, options: textOptions, architecture: name)
+        return (table, name)
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CMalloc
+import RNXTensor
 
 #if canImport(Glibc)
 import Glibc
