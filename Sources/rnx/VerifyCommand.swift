@@ -14,7 +14,8 @@ struct VerifyCommand: ParsableCommand {
             map onto the detected (or --arch) architecture with the right shape, with nothing missing or unexpected, \
             and every tensor's bytes must read back intact (zip CRCs, storage sizes, views inside their storages). \
             For a .rnw file the header must be well-formed, the offsets must cover the data exactly and the data's \
-            SHA-256 must equal the one in its metadata.
+            SHA-256 must equal the one in its metadata; likewise for a .pth rnx wrote, whose tensors' SHA-256 must \
+            equal the data_sha256 of its rnx/metadata.json record.
 
             One line per file, OK or FAIL with every reason; the exit status is 0 only if every file passes, else 1.
 
