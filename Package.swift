@@ -9,6 +9,7 @@
 //   RNXForward (inference with OpenBLAS) <- RNXArch, RNXCheckpoint (.npy files, opening models)
 //   RNXConvert (convert and verify pipelines) <- RNXCheckpoint, RNXArch
 //   RNXReport (inspect, summary and verify tables) <- RNXCheckpoint, RNXArch
+//   RNXExport (ONNX graphs from the module tree, through swift-protobuf) <- RNXArch, RNXCheckpoint, RNXTensor
 //   rnx (the command line: parses options and calls the library)
 import PackageDescription
 
@@ -17,12 +18,16 @@ let package = Package(
     products: [
         .library(
             name: "RNX",
-            targets: ["RNXTensor", "RNXPickle", "RNXCheckpoint", "RNXArch", "RNXForward", "RNXConvert", "RNXReport"]),
+            targets: [
+                "RNXTensor", "RNXPickle", "RNXCheckpoint", "RNXArch", "RNXForward", "RNXConvert", "RNXReport",
+                "RNXExport",
+            ]),
         .executable(name: "rnx", targets: ["rnx"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         .systemLibrary(name: "CLibzip", providers: [.apt(["libzip-dev"])]),
@@ -45,10 +50,17 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
         .target(name: "RNXReport", dependencies: ["RNXTensor", "RNXPickle", "RNXCheckpoint", "RNXArch"]),
+        .target(
+            name: "RNXExport",
+            dependencies: [
+                "RNXTensor", "RNXCheckpoint", "RNXArch", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
         .executableTarget(
             name: "rnx",
             dependencies: [
                 "RNXTensor", "RNXPickle", "RNXCheckpoint", "RNXArch", "RNXForward", "RNXConvert", "RNXReport", "CMalloc",
+                "RNXExport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -67,5 +79,11 @@ let package = Package(
         .testTarget(name: "RNXConvertTests", dependencies: ["RNXTestSupport", "RNXConvert", "RNXCheckpoint", "RNXArch", "RNXTensor"]),
         .testTarget(name: "RNXReportTests", dependencies: ["RNXTestSupport", "RNXReport", "RNXArch", "RNXCheckpoint", "RNXTensor"]),
         .testTarget(name: "EndToEndTests", dependencies: ["RNXTestSupport", "RNXTensor"]),
+        .testTarget(
+            name: "RNXExportTests",
+            dependencies: [
+                "RNXTestSupport", "RNXExport", "RNXArch", "RNXCheckpoint", "RNXTensor",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ]),
     ]
 )

@@ -7,7 +7,7 @@ import Darwin
 /// Writes all of `bytes` to `descriptor` with write(2), retrying short writes and EINTR.
 ///
 /// - Throws: `CheckpointError.writeFailed` with the system's reason.
-func writeFully(_ descriptor: Int32, _ bytes: [UInt8]) throws {
+public func writeFully(_ descriptor: Int32, _ bytes: [UInt8]) throws {
     try bytes.withUnsafeBytes { buffer in
         var done = 0
         while done < buffer.count {

@@ -61,15 +61,6 @@ public enum Converter {
             (RNWFormat.Key.dataSHA256, ""),
         ]
 
-        let outputURL = URL(fileURLWithPath: output)
-        let directory = outputURL.deletingLastPathComponent().path
-        let temporary = outputURL.deletingLastPathComponent()
-            .appendingPathComponent(".\(outputURL.lastPathComponent).rnx-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
-            .path
-        var committed = false
-        defer {
-            if !committed { unlink(temporary) }
-        }
         let total = outputDescriptors.reduce(0) { $0 + $1.byteCount }
         var done = 0
         let dataDigest = StreamingDigest()
@@ -81,23 +72,41 @@ public enum Converter {
             progress?(done, total)
             return tensor
         }
-        let written: (size: Int, source: String, data: String)
-        switch options.format ?? OutputFormat.forPath(output) {
-        case .rnw:
-            written = try writeRNW(
-                temporary, output: output, descriptors: outputDescriptors, metadata: metadata, produce: produce,
-                digest: digest, dataDigest: dataDigest)
-        case .pth:
-            written = try writePTH(
-                temporary, output: output, descriptors: outputDescriptors, metadata: metadata, produce: produce,
-                digest: digest, dataDigest: dataDigest)
+        let written = try writeAtomically(output, force: options.force) { temporary in
+            switch options.format ?? OutputFormat.forPath(output) {
+            case .rnw:
+                try writeRNW(
+                    temporary, output: output, descriptors: outputDescriptors, metadata: metadata, produce: produce,
+                    digest: digest, dataDigest: dataDigest)
+            case .pth:
+                try writePTH(
+                    temporary, output: output, descriptors: outputDescriptors, metadata: metadata, produce: produce,
+                    digest: digest, dataDigest: dataDigest)
+            }
         }
-        try publish(temporary, as: output, force: options.force)
-        committed = true
-        syncDirectory(directory.isEmpty ? "." : directory)
         return ConvertReport(
             input: input, output: output, config: target, tensorCount: outputDescriptors.count,
             adaptations: notes, outputSize: written.size, dataSHA256: written.data, sourceSHA256: written.source)
+    }
+
+    /// Makes `output` the file `body` writes at the path it is given: a temporary file beside `output`, synced by
+    /// `body`, then moved into place (replacing `output` only with `force`). On any error it is removed, so no partial
+    /// output is ever left. Every file rnx writes goes through here.
+    public static func writeAtomically<T>(_ output: String, force: Bool, _ body: (String) throws -> T) throws -> T {
+        let outputURL = URL(fileURLWithPath: output)
+        let directory = outputURL.deletingLastPathComponent().path
+        let temporary = outputURL.deletingLastPathComponent()
+            .appendingPathComponent(".\(outputURL.lastPathComponent).rnx-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+            .path
+        var committed = false
+        defer {
+            if !committed { unlink(temporary) }
+        }
+        let result = try body(temporary)
+        try publish(temporary, as: output, force: force)
+        committed = true
+        syncDirectory(directory.isEmpty ? "." : directory)
+        return result
     }
 
     /// Writes the `.rnw` to `temporary`: header first, then each tensor as it is produced.
@@ -233,7 +242,7 @@ public enum Converter {
     }
 
     /// How the state dict was taken out of the file, when it was not simply the whole file.
-    static func extractionNotes(_ details: CheckpointDetails) -> [String] {
+    public static func extractionNotes(_ details: CheckpointDetails) -> [String] {
         var notes: [String] = []
         if let path = details.stateDictPath { notes.append("state dict taken from '\(path)' of a training checkpoint") }
         for prefix in details.strippedPrefixes { notes.append("key prefix '\(prefix)' stripped") }
@@ -241,7 +250,7 @@ public enum Converter {
     }
 
     /// A JSON array of strings, for the `adaptations` metadata value.
-    static func jsonArray(_ lines: [String]) -> String {
+    public static func jsonArray(_ lines: [String]) -> String {
         let data = (try? JSONSerialization.data(withJSONObject: lines, options: [.withoutEscapingSlashes])) ?? Data()
         return String(decoding: data, as: UTF8.self)
     }

@@ -64,15 +64,7 @@ public enum Verifier {
         } catch {
             if checkpoint != nil { result.problems.append(describe(error)) }
         }
-        if let digest = result.sha256 {
-            let name = URL(fileURLWithPath: path).lastPathComponent
-            if let prefix = hubHashPrefix(fileName: name), !digest.hasPrefix(prefix) {
-                result.problems.append("SHA-256 \(digest) does not start with \(prefix) from the file name")
-            }
-            if let expected, digest != expected.lowercased() {
-                result.problems.append("SHA-256 \(digest) is not the expected \(expected.lowercased())")
-            }
-        }
+        if let digest = result.sha256 { result.problems += digestProblems(path: path, digest: digest, expected: expected) }
 
         var config: ResNetConfig?
         if let checkpoint {
@@ -118,6 +110,19 @@ public enum Verifier {
             }
         }
         return ([], digest.finalize())
+    }
+
+    /// The checks on a file's SHA-256: torch.hub's prefix in its name, and the whole expected digest if given.
+    public static func digestProblems(path: String, digest: String, expected: String?) -> [String] {
+        var problems: [String] = []
+        let name = URL(fileURLWithPath: path).lastPathComponent
+        if let prefix = hubHashPrefix(fileName: name), !digest.hasPrefix(prefix) {
+            problems.append("SHA-256 \(digest) does not start with \(prefix) from the file name")
+        }
+        if let expected, digest != expected.lowercased() {
+            problems.append("SHA-256 \(digest) is not the expected \(expected.lowercased())")
+        }
+        return problems
     }
 
     /// Reads every tensor's bytes (CRCs, storage sizes, view bounds); the first failure, naming its tensor.

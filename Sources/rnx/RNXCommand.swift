@@ -24,6 +24,7 @@ struct RNXCommand: ParsableCommand {
             InspectCommand.self,
             SummaryCommand.self,
             ConvertCommand.self,
+            ExportCommand.self,
             VerifyCommand.self,
             RunCommand.self,
             ValidateCommand.self,

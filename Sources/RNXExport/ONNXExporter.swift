@@ -1,0 +1,224 @@
+import Crypto
+import Foundation
+import RNXArch
+import RNXCheckpoint
+import RNXTensor
+import SwiftProtobuf
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Exports a ResNet checkpoint as an ONNX model, one initializer in memory at a time.
+///
+/// The file is a sequence of serialized `ModelProto` messages, which protobuf parses as one merged message (repeated
+/// fields are appended, message fields merged): first the model with its graph's nodes, input and output, then one
+/// message per initializer (`graph { initializer { ... } }`), then the `metadata_props`, written last because they
+/// hold the digests. Every byte is swift-protobuf's; rnx encodes no protobuf itself. With external data, each
+/// initializer's bytes go to the data file instead (`data_location = EXTERNAL`, `location`, `offset`, `length`).
+public enum ONNXExporter {
+    /// What to export.
+    public struct Options: Sendable {
+        public var opset: Int
+        /// Keep BatchNorm as `BatchNormalization` nodes instead of folding it into the convolutions.
+        public var keepBatchNorm: Bool
+        /// Put the initializers in an external data file; nil decides by size (above `externalDataThreshold`).
+        public var externalData: Bool?
+
+        public init(opset: Int = ONNXExporter.defaultOpset, keepBatchNorm: Bool = false, externalData: Bool? = nil) {
+            self.opset = opset
+            self.keepBatchNorm = keepBatchNorm
+            self.externalData = externalData
+        }
+    }
+
+    /// A graph built and checked against the weights, before anything is written.
+    public struct Plan {
+        let graph: ONNXGraph
+        public let options: Options
+        /// The architecture exported (after the adaptations).
+        public var config: ResNetConfig { graph.config }
+        /// Initializer bytes in all.
+        public let initializerBytes: Int
+        /// Whether the initializers go to an external data file.
+        public var usesExternalData: Bool { options.externalData ?? (initializerBytes > ONNXExporter.externalDataThreshold) }
+        public var operatorCounts: [String: Int] { graph.operatorCounts }
+    }
+
+    /// What `write` did.
+    public struct Result: Sendable {
+        public var fileSize: Int
+        public var externalDataSize: Int?
+        public var nodeCount: Int
+        public var initializerCount: Int
+        /// SHA-256 of every initializer's bytes in graph order (also in the metadata as `data_sha256`).
+        public var dataSHA256: String
+    }
+
+    public static let defaultOpset = 17
+    /// The opsets rnx writes: every operator used has the same signature throughout.
+    public static let opsets = 13...21
+    /// protobuf messages cannot exceed 2 GiB; past this much weight data, external data is used.
+    public static let externalDataThreshold = Int(Int32.max) - (64 << 20)
+
+    /// The ONNX IR version each opset first came with (onnx.helper's VERSION_TABLE), the oldest runtimes accept.
+    static func irVersion(opset: Int) -> Int64 {
+        switch opset {
+        case ...14: 7
+        case 15...18: 8
+        case 19...20: 9
+        default: 10
+        }
+    }
+
+    /// Builds the graph of `source`'s tensors on `architecture` after `adaptations`; every name and shape is checked.
+    public static func plan(
+        source: any TensorSource, architecture: ResNetConfig, adaptations: [Adaptation], options: Options
+    ) throws -> Plan {
+        guard ONNXGraph.opsets.contains(options.opset) else { throw ExportError.unsupportedOpset(options.opset) }
+        let adaptationPlan = try AdaptationPlan(
+            source: architecture, descriptors: source.descriptors, adaptations: adaptations)
+        let graph = try ONNXGraph(
+            config: adaptationPlan.target, weights: WeightTable(source: source, plan: adaptationPlan),
+            keepBatchNorm: options.keepBatchNorm)
+        let bytes = graph.initializers.reduce(0) { total, initializer in
+            total + initializer.dims.reduce(initializer.dataType == .int64 ? 8 : 4, *)
+        }
+        return Plan(graph: graph, options: options, initializerBytes: bytes)
+    }
+
+    /// Writes `plan` to `path` (which must not exist), and the external data to `externalDataPath` if the plan uses
+    /// it (`location` is the name the model refers to it by, beside the model). `metadata` is asked for last.
+    public static func write(
+        _ plan: Plan, path: String, externalDataPath: String? = nil, externalDataLocation: String? = nil,
+        producerVersion: String, metadata: () throws -> [(key: String, value: String)]
+    ) throws -> Result {
+        let external = plan.usesExternalData
+        guard !external || (externalDataPath != nil && externalDataLocation != nil) else {
+            throw ExportError.writeFailed(reason: "the model needs an external data file")
+        }
+        let model = try OutputFile(path: path)
+        let data = try externalDataPath.map { external ? try OutputFile(path: $0) : nil } ?? nil
+        let graph = plan.graph
+
+        var header = Onnx_ModelProto()
+        header.irVersion = irVersion(opset: plan.options.opset)
+        var opset = Onnx_OperatorSetIdProto()
+        opset.domain = ""
+        opset.version = Int64(plan.options.opset)
+        header.opsetImport = [opset]
+        header.producerName = "rnx"
+        header.producerVersion = producerVersion
+        header.docString = "\(graph.config.displayName) exported by rnx from a PyTorch checkpoint"
+        var body = Onnx_GraphProto()
+        body.name = graph.config.displayName
+        body.node = graph.nodes
+        body.input = [valueInfo("input", [.param("N"), .value(graph.config.inChannels), .param("H"), .param("W")])]
+        body.output = [valueInfo("logits", [.param("N"), .value(graph.config.numClasses)])]
+        header.graph = body
+        try model.write(try header.serializedBytes())
+
+        var hasher = SHA256()
+        var offset = 0
+        for initializer in graph.initializers {
+            let bytes = try initializer.bytes()
+            let expected = initializer.dims.reduce(initializer.dataType == .int64 ? 8 : 4, *)
+            guard bytes.count == expected else {
+                throw ExportError.weightMismatch(
+                    name: initializer.name, reason: "\(bytes.count) bytes for dims \(initializer.dims.shapeDescription)")
+            }
+            hasher.update(data: bytes)
+            var tensor = Onnx_TensorProto()
+            tensor.name = initializer.name
+            tensor.dims = initializer.dims.map(Int64.init)
+            tensor.dataType = Int32(initializer.dataType.rawValue)
+            if let data, let location = externalDataLocation {
+                tensor.dataLocation = .external
+                tensor.externalData = [
+                    entry("location", location), entry("offset", String(offset)), entry("length", String(bytes.count)),
+                ]
+                try data.write(bytes)
+                offset += bytes.count
+            } else {
+                tensor.rawData = Data(bytes)
+            }
+            var fragment = Onnx_ModelProto()
+            fragment.graph.initializer = [tensor]
+            try model.write(try fragment.serializedBytes())
+        }
+        let dataSHA256 = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        var trailer = Onnx_ModelProto()
+        trailer.metadataProps = try metadata().map { entry($0.key, $0.value) } + [entry("data_sha256", dataSHA256)]
+        try model.write(try trailer.serializedBytes())
+        let dataSize = try data?.finish()
+        let size = try model.finish()
+        return Result(
+            fileSize: size, externalDataSize: dataSize, nodeCount: graph.nodes.count,
+            initializerCount: graph.initializers.count, dataSHA256: dataSHA256)
+    }
+
+    enum Dimension {
+        case param(String)
+        case value(Int)
+    }
+
+    static func valueInfo(_ name: String, _ dims: [Dimension]) -> Onnx_ValueInfoProto {
+        var shape = Onnx_TensorShapeProto()
+        shape.dim = dims.map { dimension in
+            var dim = Onnx_TensorShapeProto.Dimension()
+            switch dimension {
+            case .param(let name): dim.dimParam = name
+            case .value(let value): dim.dimValue = Int64(value)
+            }
+            return dim
+        }
+        var tensorType = Onnx_TypeProto.Tensor()
+        tensorType.elemType = Int32(Onnx_TensorProto.DataType.float.rawValue)
+        tensorType.shape = shape
+        var type = Onnx_TypeProto()
+        type.tensorType = tensorType
+        var info = Onnx_ValueInfoProto()
+        info.name = name
+        info.type = type
+        return info
+    }
+
+    static func entry(_ key: String, _ value: String) -> Onnx_StringStringEntryProto {
+        var entry = Onnx_StringStringEntryProto()
+        entry.key = key
+        entry.value = value
+        return entry
+    }
+}
+
+/// A new file written front to back, with writeback started as it grows; synced and closed by `finish`.
+final class OutputFile {
+    private var descriptor: Int32
+    private var writeback: Writeback
+    private(set) var size = 0
+
+    init(path: String) throws {
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw CheckpointError.cannotCreate(reason: String(cString: strerror(errno))) }
+        descriptor = fd
+        writeback = Writeback(descriptor: fd)
+    }
+
+    deinit { if descriptor >= 0 { close(descriptor) } }
+
+    func write(_ bytes: [UInt8]) throws {
+        try writeFully(descriptor, bytes)
+        size += bytes.count
+        writeback.written(upTo: size)
+    }
+
+    func finish() throws -> Int {
+        guard fsync(descriptor) == 0 else { throw ExportError.writeFailed(reason: String(cString: strerror(errno))) }
+        let status = close(descriptor)
+        descriptor = -1
+        guard status == 0 else { throw ExportError.writeFailed(reason: String(cString: strerror(errno))) }
+        return size
+    }
+}
