@@ -58,6 +58,9 @@ public enum ONNXExporter {
     }
 
     public static let defaultOpset = 17
+    /// Smaller initializers stay inline even with external data (onnx's `convert_model_to_external_data` default):
+    /// shape inference reads the Slice and Pad constants, and cannot from external data.
+    public static let externalDataMinimum = 1024
     /// The opsets rnx writes: every operator used has the same signature throughout.
     public static let opsets = 13...21
     /// protobuf messages cannot exceed 2 GiB; past this much weight data, external data is used.
@@ -134,7 +137,7 @@ public enum ONNXExporter {
             tensor.name = initializer.name
             tensor.dims = initializer.dims.map(Int64.init)
             tensor.dataType = Int32(initializer.dataType.rawValue)
-            if let data, let location = externalDataLocation {
+            if let data, let location = externalDataLocation, bytes.count >= externalDataMinimum {
                 tensor.dataLocation = .external
                 tensor.externalData = [
                     entry("location", location), entry("offset", String(offset)), entry("length", String(bytes.count)),
