@@ -37,13 +37,13 @@ struct ONNXGraph {
     private let keepBatchNorm: Bool
     let config: ResNetConfig
 
-    /// Builds the graph of `config` over `weights` (names as the module tree's state-dict keys).
-    init(config: ResNetConfig, weights: WeightTable, keepBatchNorm: Bool) throws {
+    /// Builds the graph of `config` (or of `tree`, for tests) over `weights` (names as the tree's state-dict keys).
+    init(config: ResNetConfig, weights: WeightTable, keepBatchNorm: Bool, tree: Module? = nil) throws {
         self.config = config
         self.weights = weights
         self.keepBatchNorm = keepBatchNorm
         used = ["input", "logits"]
-        let logits = try root(config.moduleTree, input: "input")
+        let logits = try root(tree ?? config.moduleTree, input: "input")
         // The last node writes the graph output.
         guard var last = nodes.popLast(), last.output == [logits] else {
             throw ExportError.unexpectedTree(path: "", reason: "the network does not end in its classifier")
