@@ -123,7 +123,7 @@ public enum ONNXExporter {
         header.graph = body
         try model.write(try header.serializedBytes())
 
-        var hasher = SHA256()
+        let hasher = BackgroundHasher()
         var offset = 0
         for initializer in graph.initializers {
             let bytes = try initializer.bytes()
@@ -132,7 +132,7 @@ public enum ONNXExporter {
                 throw ExportError.weightMismatch(
                     name: initializer.name, reason: "\(bytes.count) bytes for dims \(initializer.dims.shapeDescription)")
             }
-            hasher.update(data: bytes)
+            hasher.update(bytes)
             var tensor = Onnx_TensorProto()
             tensor.name = initializer.name
             tensor.dims = initializer.dims.map(Int64.init)
@@ -151,7 +151,7 @@ public enum ONNXExporter {
             fragment.graph.initializer = [tensor]
             try model.write(try fragment.serializedBytes())
         }
-        let dataSHA256 = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        let dataSHA256 = hasher.finalize()
         var trailer = Onnx_ModelProto()
         trailer.metadataProps = try metadata().map { entry($0.key, $0.value) } + [entry("data_sha256", dataSHA256)]
         try model.write(try trailer.serializedBytes())
@@ -193,6 +193,27 @@ public enum ONNXExporter {
         entry.key = key
         entry.value = value
         return entry
+    }
+}
+
+/// A SHA-256 computed on another core, one buffer behind the caller (which waits only if two are pending).
+final class BackgroundHasher: @unchecked Sendable {
+    private let queue = DispatchQueue(label: "rnx.export-digest", qos: .userInitiated)
+    // Touched only on `queue`.
+    private var hasher = SHA256()
+    private let pending = DispatchSemaphore(value: 1)
+
+    func update(_ bytes: [UInt8]) {
+        pending.wait()
+        queue.async {
+            self.hasher.update(data: bytes)
+            self.pending.signal()
+        }
+    }
+
+    /// The lowercase hex digest of everything handed over.
+    func finalize() -> String {
+        queue.sync { hasher.finalize().map { String(format: "%02x", $0) }.joined() }
     }
 }
 

@@ -300,9 +300,13 @@ private final class FoldedBias {
 extension Array where Element == Float {
     /// The IEEE bits of every element, little-endian.
     var littleEndianBytes: [UInt8] {
+        #if _endian(little)
+        return withUnsafeBytes { [UInt8]($0) }
+        #else
         var bytes: [UInt8] = []
         bytes.reserveCapacity(count * 4)
         for value in self { bytes.appendLittleEndian(value.bitPattern) }
         return bytes
+        #endif
     }
 }

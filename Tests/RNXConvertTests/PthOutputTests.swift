@@ -172,6 +172,23 @@ struct PthOutputTests {
         ])
     }
 
+    @Test func aMalformedMetadataRecordIsRefused() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        let good = directory.appendingPathComponent("good.pth").path
+        try Self.convert(Self.resnet20, to: good)
+        for (text, reason) in [("[1]", "not a JSON object"), ("{\"format\":1}", "value of 'format' is not a string")] {
+            let records = try Self.records(good).map { record in
+                let bytes = record.name == PTHFormat.metadataRecord ? Array(text.utf8) : record.bytes
+                return TorchZipWriter.Record(name: record.name, size: bytes.count) { bytes }
+            }
+            let bad = directory.appendingPathComponent("bad-\(UUID().uuidString).pth").path
+            try TorchZipWriter.write(path: bad, folder: "bad", records: records)
+            #expect(throws: CheckpointError.corruptZip(entry: "bad/rnx/metadata.json", reason: reason)) {
+                try Checkpoint.open(path: bad)
+            }
+        }
+    }
+
     @Test func aBadInputRecordLeavesNothingBehind() throws {
         let directory = try Fixtures.temporaryDirectory()
         // Flip one byte in the middle of the largest data record of a real torch file.
