@@ -93,10 +93,12 @@ public enum ONNXExporter {
     }
 
     /// Writes `plan` to `path` (which must not exist), and the external data to `externalDataPath` if the plan uses
-    /// it (`location` is the name the model refers to it by, beside the model). `metadata` is asked for last.
+    /// it (`location` is the name the model refers to it by, beside the model). `metadata` is asked for last;
+    /// `progress` is told (initializer bytes done, in all) after each initializer.
     public static func write(
         _ plan: Plan, path: String, externalDataPath: String? = nil, externalDataLocation: String? = nil,
-        producerVersion: String, metadata: () throws -> [(key: String, value: String)]
+        producerVersion: String, metadata: () throws -> [(key: String, value: String)],
+        progress: ((Int, Int) -> Void)? = nil
     ) throws -> Result {
         let external = plan.usesExternalData
         guard !external || (externalDataPath != nil && externalDataLocation != nil) else {
@@ -125,6 +127,7 @@ public enum ONNXExporter {
 
         let hasher = BackgroundHasher()
         var offset = 0
+        var done = 0
         for initializer in graph.initializers {
             let bytes = try initializer.bytes()
             let expected = initializer.dims.reduce(initializer.dataType == .int64 ? 8 : 4, *)
@@ -150,6 +153,8 @@ public enum ONNXExporter {
             var fragment = Onnx_ModelProto()
             fragment.graph.initializer = [tensor]
             try model.write(try fragment.serializedBytes())
+            done += bytes.count
+            progress?(done, plan.initializerBytes)
         }
         let dataSHA256 = hasher.finalize()
         var trailer = Onnx_ModelProto()

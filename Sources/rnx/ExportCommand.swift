@@ -100,16 +100,19 @@ struct ExportCommand: ParsableCommand {
             ]
         }
         let location = URL(fileURLWithPath: dataPath).lastPathComponent
+        let bar = ProgressBar(label: "exporting")
         let result = try onFile(output) {
-            try Converter.writeAtomically(output, force: force) { temporary in
+            defer { bar.finish() }
+            return try Converter.writeAtomically(output, force: force) { temporary in
                 guard plan.usesExternalData else {
                     return try ONNXExporter.write(
-                        plan, path: temporary, producerVersion: RNXVersion.current, metadata: metadata)
+                        plan, path: temporary, producerVersion: RNXVersion.current, metadata: metadata,
+                        progress: bar.update(done:total:))
                 }
                 return try Converter.writeAtomically(dataPath, force: force) { temporaryData in
                     try ONNXExporter.write(
                         plan, path: temporary, externalDataPath: temporaryData, externalDataLocation: location,
-                        producerVersion: RNXVersion.current, metadata: metadata)
+                        producerVersion: RNXVersion.current, metadata: metadata, progress: bar.update(done:total:))
                 }
             }
         }
