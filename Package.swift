@@ -10,6 +10,7 @@
 //   RNXConvert (convert and verify pipelines) <- RNXCheckpoint, RNXArch
 //   RNXReport (inspect, summary and verify tables) <- RNXCheckpoint, RNXArch
 //   RNX (the one import for Swift programs: re-exports every layer, adds Model, Conversion, Summary, Logits)
+//   RNXExport (ONNX graphs from the module tree, through swift-protobuf) <- RNXArch, RNXCheckpoint, RNXTensor
 //   rnx (the command line: parses options and calls the library)
 import PackageDescription
 
@@ -25,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         // Only for `swift package generate-documentation` (the DocC catalog in Sources/RNX/RNX.docc).
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         .systemLibrary(name: "CLibzip", providers: [.apt(["libzip-dev"])]),
@@ -50,12 +52,21 @@ let package = Package(
             ]),
         .target(name: "RNXReport", dependencies: ["RNXTensor", "RNXPickle", "RNXCheckpoint", "RNXArch"]),
         .target(
+            name: "RNXExport",
+            dependencies: [
+                "RNXTensor", "RNXCheckpoint", "RNXArch", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
+        .target(
             name: "RNX",
-            dependencies: ["RNXTensor", "RNXPickle", "RNXCheckpoint", "RNXArch", "RNXForward", "RNXConvert", "RNXReport"]),
+            dependencies: [
+                "RNXTensor", "RNXPickle", "RNXCheckpoint", "RNXArch", "RNXForward", "RNXConvert", "RNXReport", "RNXExport",
+            ]),
         .executableTarget(
             name: "rnx",
             dependencies: [
                 "RNXTensor", "RNXPickle", "RNXCheckpoint", "RNXArch", "RNXForward", "RNXConvert", "RNXReport", "CMalloc",
+                "RNXExport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -75,5 +86,11 @@ let package = Package(
         .testTarget(name: "RNXReportTests", dependencies: ["RNXTestSupport", "RNXReport", "RNXArch", "RNXCheckpoint", "RNXTensor"]),
         .testTarget(name: "RNXTests", dependencies: ["RNXTestSupport", "RNX"]),
         .testTarget(name: "EndToEndTests", dependencies: ["RNXTestSupport", "RNXTensor"]),
+        .testTarget(
+            name: "RNXExportTests",
+            dependencies: [
+                "RNXTestSupport", "RNXExport", "RNXArch", "RNXCheckpoint", "RNXTensor",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ]),
     ]
 )

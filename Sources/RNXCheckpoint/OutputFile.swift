@@ -70,7 +70,7 @@ public final class OutputFile {
         var slots: [Int32] = []
         let pathSlot = removeOnSignal ? rnx_cleanup_add(Int32(RNX_CLEANUP_FILE.rawValue), path, nil) : -1
         if OutputFile.unnamedFilesAllowed {
-            fd = open(directory, rnx_o_tmpfile() | O_WRONLY | O_CLOEXEC, 0o644)
+            fd = open(directory, rnx_o_tmpfile() | O_RDWR | O_CLOEXEC, 0o644)
             if fd < 0 && !OutputFile.refusesUnnamedFiles(errno) {
                 let reason = String(cString: strerror(errno))
                 rnx_cleanup_remove(pathSlot)
@@ -83,7 +83,7 @@ public final class OutputFile {
             let name = OutputFile.hiddenName(for: path)
             // Registered before it exists, so no moment has the file on disk and the handler unaware of it.
             slots.append(rnx_cleanup_add(Int32(RNX_CLEANUP_FILE.rawValue), name, announce))
-            fd = open(name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+            fd = open(name, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
             guard fd >= 0 else {
                 let reason = String(cString: strerror(errno))
                 slots.forEach(rnx_cleanup_remove)

@@ -1,3 +1,4 @@
+import Foundation
 import RNXPickle
 import RNXTensor
 
@@ -5,6 +6,11 @@ import RNXTensor
 ///
 /// Opening reads the zip directory and the pickle only; tensor bytes are read one storage at a time.
 public enum TorchZipReader {
+    /// The record rnx writes its metadata into, relative to the archive folder.
+    public static let rnxMetadataRecord = "rnx/metadata.json"
+    /// The largest metadata record read (a long class list fits many times over).
+    static let rnxMetadataLimit = 16 << 20
+
     /// The records of a torch archive, by name relative to its folder, after the archive-level checks.
     struct Records {
         let archive: ZipArchive
@@ -67,6 +73,20 @@ public enum TorchZipReader {
             if let value = try records.text(record) { details.metadata[key] = value }
         }
         details.metadata["byteorder"] = bigEndian ? "big" : "little"
+        // The metadata record rnx writes into its own .pth files: a JSON object of strings, shown as rnx.KEY.
+        if let entry = records.entry(rnxMetadataRecord) {
+            try Records.check(entry, limit: rnxMetadataLimit)
+            let bytes = try records.archive.read(entry)
+            guard let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any] else {
+                throw CheckpointError.corruptZip(entry: entry.name, reason: "not a JSON object")
+            }
+            for (key, value) in object {
+                guard let text = value as? String else {
+                    throw CheckpointError.corruptZip(entry: entry.name, reason: "value of '\(key)' is not a string")
+                }
+                details.metadata["rnx." + key] = text
+            }
+        }
         details.metadata["archive_folder"] = records.prefix
 
         let pickle = try records.archive.read(pickleEntry)

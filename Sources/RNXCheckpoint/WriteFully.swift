@@ -7,12 +7,12 @@ import Darwin
 /// Writes all of `bytes` to `descriptor` with write(2), retrying short writes and EINTR.
 ///
 /// - Throws: `CheckpointError.writeFailed` with the system's reason.
-func writeFully(_ descriptor: Int32, _ bytes: [UInt8]) throws {
+public func writeFully(_ descriptor: Int32, _ bytes: [UInt8]) throws {
     try bytes.withUnsafeBytes { try writeFully(descriptor, $0) }
 }
 
 /// Writes all of `buffer` to `descriptor` with write(2), retrying short writes and EINTR.
-func writeFully(_ descriptor: Int32, _ buffer: UnsafeRawBufferPointer) throws {
+public func writeFully(_ descriptor: Int32, _ buffer: UnsafeRawBufferPointer) throws {
     guard let base = buffer.baseAddress else { return }
     var done = 0
     while done < buffer.count {

@@ -4,12 +4,12 @@ import Foundation
 ///
 /// Convert and verify both read the file for other reasons at the same time; hashing alongside keeps their wall time
 /// near one pass over the file on a machine with two cores.
-final class BackgroundDigest: @unchecked Sendable {
+public final class BackgroundDigest: @unchecked Sendable {
     private let group = DispatchGroup()
     // Written once by the background task before `leave()`, read only after `wait()`: the group orders the two.
     private var result: Result<(file: String, section: String?), Error> = .success(("", nil))
 
-    init(path: String, sectionStart: Int? = nil) {
+    public init(path: String, sectionStart: Int? = nil) {
         group.enter()
         DispatchQueue.global(qos: .userInitiated).async {
             self.result = Result { try FileDigest.sha256(path: path, sectionStart: sectionStart) }
@@ -18,11 +18,11 @@ final class BackgroundDigest: @unchecked Sendable {
     }
 
     /// Waits for the digests.
-    func wait() throws -> (file: String, section: String?) {
+    public func wait() throws -> (file: String, section: String?) {
         group.wait()
         return try result.get()
     }
 
     /// Waits, for the error paths that must not leave the task running but have an error to report already.
-    func waitIgnoringErrors() -> (file: String, section: String?)? { try? wait() }
+    public func waitIgnoringErrors() -> (file: String, section: String?)? { try? wait() }
 }

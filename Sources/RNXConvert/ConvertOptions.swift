@@ -10,11 +10,17 @@ public struct ConvertOptions: Sendable {
     public var force: Bool
     /// Written into the metadata as `rnx_version`.
     public var rnxVersion: String
+    /// The output format; nil chooses it from the output's extension (`OutputFormat.forPath`).
+    public var format: OutputFormat?
 
-    public init(arch: String? = nil, adaptations: [Adaptation] = [], force: Bool = false, rnxVersion: String) {
+    public init(
+        arch: String? = nil, adaptations: [Adaptation] = [], force: Bool = false, rnxVersion: String,
+        format: OutputFormat? = nil
+    ) {
         self.arch = arch
         self.adaptations = adaptations
         self.force = force
         self.rnxVersion = rnxVersion
+        self.format = format
     }
 }

@@ -61,48 +61,140 @@ public enum Converter {
             (RNWFormat.Key.dataSHA256, ""),
         ]
 
-        let file = try mapOutputErrors(output) {
-            try OutputFile(path: output, force: options.force, inputs: [input])
+        let total = outputDescriptors.reduce(0) { $0 + $1.byteCount }
+        var done = 0
+        let dataDigest = StreamingDigest()
+        // Every tensor goes through here exactly once, in state-dict order, whichever writer asks for it.
+        let produce: (Int) throws -> Tensor = { index in
+            let tensor = try plan.apply(try checkpoint.loadTensor(at: index), name: checkpoint.descriptors[index].name)
+            dataDigest.update(tensor.bytes)
+            done += tensor.bytes.count
+            progress?(done, total)
+            return tensor
         }
-        // Whatever fails from here on (or interrupts: see OutputFile), nothing appears at `output`.
+        let written = try writeAtomically(output, force: options.force, inputs: [input]) { file in
+            switch options.format ?? OutputFormat.forPath(output) {
+            case .rnw:
+                try writeRNW(
+                    file, output: output, descriptors: outputDescriptors, metadata: metadata, produce: produce,
+                    digest: digest, dataDigest: dataDigest)
+            case .pth:
+                try writePTH(
+                    file, output: output, descriptors: outputDescriptors, metadata: metadata, produce: produce,
+                    digest: digest, dataDigest: dataDigest)
+            }
+        }
+        return ConvertReport(
+            input: input, output: output, config: target, tensorCount: outputDescriptors.count,
+            adaptations: notes, outputSize: written.size, dataSHA256: written.data, sourceSHA256: written.source)
+    }
+
+    /// Makes `output` the file `body` writes into the `OutputFile` it is given, which appears at `output` only when
+    /// `body` has returned and it is synced (replacing `output` only with `force`, never one of `inputs`). An error or
+    /// an interruption leaves nothing. Every file convert writes goes through here.
+    public static func writeAtomically<T>(
+        _ output: String, force: Bool, inputs: [String], _ body: (OutputFile) throws -> T
+    ) throws -> T {
+        let file = try mapOutputErrors(output) { try OutputFile(path: output, force: force, inputs: inputs) }
         defer { file.abandon() }
+        let result = try body(file)
+        try mapOutputErrors(output) { try file.commit() }
+        return result
+    }
+
+    /// Writes the `.rnw` into `file`: header first, then each tensor as it is produced.
+    private static func writeRNW(
+        _ file: OutputFile, output: String, descriptors: [TensorDescriptor], metadata: [(key: String, value: String)],
+        produce: (Int) throws -> Tensor, digest: BackgroundDigest, dataDigest: StreamingDigest
+    ) throws -> (size: Int, source: String, data: String) {
         let writer: SafetensorsWriter
         do {
             writer = try SafetensorsWriter(
-                output: file, descriptors: outputDescriptors, metadata: metadata,
+                output: file, descriptors: descriptors, metadata: metadata,
                 reservedKeys: [RNWFormat.Key.sourceSHA256, RNWFormat.Key.dataSHA256])
         } catch let error as CheckpointError {
-            throw ConvertError.writeFailed(path: output, reason: reason(error))
+            throw ConvertError.cannotCreate(path: output, reason: reason(error))
         }
-        let total = outputDescriptors.reduce(0) { $0 + $1.byteCount }
-        var done = 0
-        let result: SafetensorsWriter.Result
-        let sourceDigest: String
-        let dataDigest = StreamingDigest()
-        let dataSHA256: String
         do {
-            for (index, descriptor) in checkpoint.descriptors.enumerated() {
-                let tensor = try plan.apply(try checkpoint.loadTensor(at: index), name: descriptor.name)
-                dataDigest.update(tensor.bytes)
-                try writer.write(tensor)
-                done += tensor.bytes.count
-                progress?(done, total)
-            }
-            sourceDigest = try digest.wait().file
-            dataSHA256 = dataDigest.finalize()
-            result = try writer.finish(
+            for index in descriptors.indices { try writer.write(try produce(index)) }
+            let sourceDigest = try digest.wait().file
+            let dataSHA256 = dataDigest.finalize()
+            let result = try writer.finish(
                 patches: [RNWFormat.Key.sourceSHA256: sourceDigest, RNWFormat.Key.dataSHA256: dataSHA256])
+            return (result.fileSize, sourceDigest, dataSHA256)
         } catch let error as CheckpointError {
-            switch error {
-            case .writeFailed, .cannotCreate: throw ConvertError.writeFailed(path: output, reason: reason(error))
-            default: throw error
-            }
+            throw writeError(error, output: output)
         }
-        try mapOutputErrors(output) { try file.commit() }
-        return ConvertReport(
-            input: input, output: output, config: target, tensorCount: outputDescriptors.count,
-            adaptations: notes, outputSize: result.fileSize, dataSHA256: dataSHA256,
-            sourceSHA256: sourceDigest)
+    }
+
+    /// Writes the `.pth` into `file` through libzip, which asks for each tensor as it reaches its record; rnx's
+    /// metadata record comes last, when both digests are known.
+    private static func writePTH(
+        _ file: OutputFile, output: String, descriptors: [TensorDescriptor], metadata: [(key: String, value: String)],
+        produce: @escaping (Int) throws -> Tensor, digest: BackgroundDigest, dataDigest: StreamingDigest
+    ) throws -> (size: Int, source: String, data: String) {
+        var digests: (source: String, data: String)?
+        let finalDigests: () throws -> (source: String, data: String) = {
+            if let digests { return digests }
+            let value = (try digest.wait().file, dataDigest.finalize())
+            digests = value
+            return value
+        }
+        let pthMetadata = metadata.map { item in
+            item.key == RNWFormat.Key.format ? (key: item.key, value: PTHFormat.formatName)
+                : item.key == RNWFormat.Key.formatVersion ? (key: item.key, value: PTHFormat.version) : item
+        }
+        // The digests are 64 hex digits, so the record's size is known before they are.
+        let placeholder = String(repeating: "0", count: 64)
+        let filled: (String, String) -> [UInt8] = { source, data in
+            PTHFormat.metadataJSON(pthMetadata.map { item in
+                switch item.key {
+                case RNWFormat.Key.sourceSHA256: (key: item.key, value: source)
+                case RNWFormat.Key.dataSHA256: (key: item.key, value: data)
+                default: item
+                }
+            })
+        }
+        do {
+            var records = try TorchZipWriter.stateDictRecords(
+                descriptors: descriptors, tensor: produce,
+                serializationID: { serializationID(dataSHA256: (try? finalDigests().data) ?? placeholder) })
+            records.append(
+                TorchZipWriter.Record(name: PTHFormat.metadataRecord, size: filled(placeholder, placeholder).count) {
+                    let value = try finalDigests()
+                    return filled(value.source, value.data)
+                })
+            let size: Int
+            do {
+                size = try TorchZipWriter.write(
+                    descriptor: file.descriptor, folder: TorchZipWriter.folderName(forFile: output), records: records)
+            } catch CheckpointError.cannotCreate(let why) {
+                throw ConvertError.cannotCreate(path: output, reason: why)
+            }
+            let value = try finalDigests()
+            return (size, value.source, value.data)
+        } catch let error as CheckpointError {
+            throw writeError(error, output: output)
+        }
+    }
+
+    /// torch's `.data/serialization_id` is 40 decimal digits; rnx derives them from the data's SHA-256 so the same
+    /// conversion gives the same file.
+    public static func serializationID(dataSHA256: String) -> String {
+        let hex = Array(dataSHA256.utf8)
+        func number(_ range: Range<Int>) -> String {
+            let value = UInt64(String(decoding: hex[range], as: UTF8.self), radix: 16) ?? 0
+            let digits = String(value)
+            return String(repeating: "0", count: 20 - digits.count) + digits
+        }
+        return number(0..<16) + number(16..<32)
+    }
+
+    private static func writeError(_ error: CheckpointError, output: String) -> Error {
+        switch error {
+        case .writeFailed, .cannotCreate: ConvertError.writeFailed(path: output, reason: reason(error))
+        default: error
+        }
     }
 
     /// Runs `body`, giving the output errors of `OutputFile` the convert pipeline's cases (with the path).
@@ -128,7 +220,7 @@ public enum Converter {
     }
 
     /// How the state dict was taken out of the file, when it was not simply the whole file.
-    static func extractionNotes(_ details: CheckpointDetails) -> [String] {
+    public static func extractionNotes(_ details: CheckpointDetails) -> [String] {
         var notes: [String] = []
         if let path = details.stateDictPath { notes.append("state dict taken from '\(path)' of a training checkpoint") }
         for prefix in details.strippedPrefixes { notes.append("key prefix '\(prefix)' stripped") }
@@ -136,7 +228,7 @@ public enum Converter {
     }
 
     /// A JSON array of strings, for the `adaptations` metadata value.
-    static func jsonArray(_ lines: [String]) -> String {
+    public static func jsonArray(_ lines: [String]) -> String {
         let data = (try? JSONSerialization.data(withJSONObject: lines, options: [.withoutEscapingSlashes])) ?? Data()
         return String(decoding: data, as: UTF8.self)
     }

@@ -49,7 +49,15 @@ public enum Verifier {
         // The digest is needed whatever else failed; one pass gives the file's and the data section's. It runs on
         // another thread while every tensor is read here, so the data check costs little extra wall time.
         let digest = BackgroundDigest(path: path, sectionStart: safetensors?.dataOffset)
-        let dataProblems = checkpoint.map(readEveryTensor) ?? []
+        // A .pth rnx wrote records the SHA-256 of its tensors' bytes, hashed here as they are read.
+        let pthMetadata = checkpoint.flatMap(rnxPTHMetadata)
+        var tensorDigest: String?
+        let dataProblems: [String]
+        if let checkpoint, pthMetadata != nil {
+            (dataProblems, tensorDigest) = readAndHashEveryTensor(checkpoint)
+        } else {
+            dataProblems = checkpoint.map(readEveryTensor) ?? []
+        }
         var sectionDigest: String?
         do {
             let digests = try digest.wait()
@@ -58,15 +66,7 @@ public enum Verifier {
         } catch {
             if checkpoint != nil { result.problems.append(describe(error)) }
         }
-        if let digest = result.sha256 {
-            let name = URL(fileURLWithPath: path).lastPathComponent
-            if let prefix = hubHashPrefix(fileName: name), !digest.hasPrefix(prefix) {
-                result.problems.append("SHA-256 \(digest) does not start with \(prefix) from the file name")
-            }
-            if let expected, digest != expected.lowercased() {
-                result.problems.append("SHA-256 \(digest) is not the expected \(expected.lowercased())")
-            }
-        }
+        if let digest = result.sha256 { result.problems += digestProblems(path: path, digest: digest, expected: expected) }
 
         var config: ResNetConfig?
         if let checkpoint {
@@ -82,7 +82,49 @@ public enum Verifier {
             result.problems += rnwProblems(metadata: metadata, dataDigest: sectionDigest)
             if let config { result.problems += metadataMismatches(metadata, config) }
         }
+        if let metadata = pthMetadata {
+            result.problems += rnwProblems(metadata: metadata, dataDigest: tensorDigest, format: PTHFormat.formatName)
+            if let config { result.problems += metadataMismatches(metadata, config, format: PTHFormat.formatName) }
+        }
         return result
+    }
+
+    /// The metadata record of a `.pth` rnx wrote (keys without the `rnx.` prefix the reader gives them), or nil.
+    static func rnxPTHMetadata(_ checkpoint: Checkpoint) -> [String: String]? {
+        guard checkpoint.format == .torchZip, checkpoint.details.metadata["rnx.format"] == PTHFormat.formatName
+        else { return nil }
+        var metadata: [String: String] = [:]
+        for (key, value) in checkpoint.details.metadata where key.hasPrefix("rnx.") {
+            metadata[String(key.dropFirst(4))] = value
+        }
+        return metadata
+    }
+
+    /// Like `readEveryTensor`, also giving the SHA-256 of all tensor bytes in order (nil if a tensor failed).
+    static func readAndHashEveryTensor(_ checkpoint: Checkpoint) -> ([String], String?) {
+        let digest = StreamingDigest()
+        for (index, descriptor) in checkpoint.descriptors.enumerated() {
+            do {
+                digest.update(try checkpoint.loadTensor(at: index).bytes)
+            } catch {
+                let reason = (error as? RNXError)?.description ?? "\(error)"
+                return ([CheckpointError.tensorUnreadable(name: descriptor.name, reason: reason).description], nil)
+            }
+        }
+        return ([], digest.finalize())
+    }
+
+    /// The checks on a file's SHA-256: torch.hub's prefix in its name, and the whole expected digest if given.
+    public static func digestProblems(path: String, digest: String, expected: String?) -> [String] {
+        var problems: [String] = []
+        let name = URL(fileURLWithPath: path).lastPathComponent
+        if let prefix = hubHashPrefix(fileName: name), !digest.hasPrefix(prefix) {
+            problems.append("SHA-256 \(digest) does not start with \(prefix) from the file name")
+        }
+        if let expected, digest != expected.lowercased() {
+            problems.append("SHA-256 \(digest) is not the expected \(expected.lowercased())")
+        }
+        return problems
     }
 
     /// Reads every tensor's bytes (CRCs, storage sizes, view bounds); the first failure, naming its tensor.
@@ -96,14 +138,17 @@ public enum Verifier {
     }
 
     /// The `.rnw`-specific checks: a known format version and the data section's digest as recorded.
-    static func rnwProblems(metadata: [String: String], dataDigest: String?) -> [String] {
+    static func rnwProblems(
+        metadata: [String: String], dataDigest: String?, format: String = RNWFormat.formatName
+    ) -> [String] {
         var problems: [String] = []
         let version = metadata[RNWFormat.Key.formatVersion]
-        if version != RNWFormat.version {
-            problems.append("rnw format_version \(version.map { "'\($0)'" } ?? "missing") is not \(RNWFormat.version)")
+        let expected = format == PTHFormat.formatName ? PTHFormat.version : RNWFormat.version
+        if version != expected {
+            problems.append("\(format) format_version \(version.map { "'\($0)'" } ?? "missing") is not \(expected)")
         }
         guard let recorded = metadata[RNWFormat.Key.dataSHA256] else {
-            problems.append("rnw metadata has no data_sha256")
+            problems.append("\(format) metadata has no data_sha256")
             return problems
         }
         if let dataDigest, recorded != dataDigest {
@@ -113,13 +158,15 @@ public enum Verifier {
     }
 
     /// Where the metadata's architecture, num_classes or in_channels disagree with what the tensors are.
-    static func metadataMismatches(_ metadata: [String: String], _ config: ResNetConfig) -> [String] {
+    static func metadataMismatches(
+        _ metadata: [String: String], _ config: ResNetConfig, format: String = RNWFormat.formatName
+    ) -> [String] {
         let facts = [
             (RNWFormat.Key.architecture, config.displayName), (RNWFormat.Key.numClasses, String(config.numClasses)),
             (RNWFormat.Key.inChannels, String(config.inChannels)),
         ]
         return facts.compactMap { key, actual in
-            metadata[key] == actual ? nil : "rnw metadata says \(key) \(metadata[key] ?? "(missing)"), the tensors say \(actual)"
+            metadata[key] == actual ? nil : "\(format) metadata says \(key) \(metadata[key] ?? "(missing)"), the tensors say \(actual)"
         }
     }
 

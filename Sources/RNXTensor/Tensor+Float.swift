@@ -21,6 +21,17 @@ extension Tensor {
 
     /// The elements widened (or narrowed, for f64) to `Float`. Integer and bool tensors convert by value.
     public func floats() -> [Float] {
+        #if _endian(little)
+        // Stored as the host's own floats: one copy instead of a load and an append per element.
+        if dtype == .float32 {
+            return bytes.withUnsafeBytes { raw in
+                [Float](unsafeUninitializedCapacity: elementCount) { buffer, count in
+                    UnsafeMutableRawBufferPointer(buffer).copyMemory(from: UnsafeRawBufferPointer(rebasing: raw[..<(elementCount * 4)]))
+                    count = elementCount
+                }
+            }
+        }
+        #endif
         var result = [Float]()
         result.reserveCapacity(elementCount)
         bytes.withUnsafeBytes { raw in

@@ -8,7 +8,7 @@ import RNXTensor
 struct ConvertCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "convert",
-        abstract: "Convert a checkpoint to a verified .rnw (safetensors) file, optionally adapting it.",
+        abstract: "Convert a checkpoint to a verified .rnw (safetensors) or .pth (torch.save) file, optionally adapting it.",
         discussion: """
             The tensors are mapped onto their ResNet (detected from names and shapes, or --arch) and every problem \
             is reported before anything is written. The output is a safetensors file that \
@@ -16,19 +16,28 @@ struct ConvertCommand: ParsableCommand {
             saying what it is and where it came from (see FILES in the manual). It is written to a temporary file \
             beside OUTPUT, synced and renamed into place: on any error nothing is left behind. The input is only read.
 
+            An OUTPUT ending in .pth or .pt (or --format pth) is written as torch.save writes a state dict today: a \
+            zip archive (folder named after the file, data.pkl at pickle protocol 2, one stored, 64-byte aligned \
+            data/<key> record per tensor) that torch.load(weights_only=True) opens, with rnx's metadata in the \
+            extra record rnx/metadata.json, which torch ignores and rnx inspect shows.
+
             Examples:
               rnx convert resnet34-b627a593.pth resnet34.rnw
               rnx convert resnet50.pth pets.rnw --num-classes 37 --seed 1
               rnx convert resnet18.pth gray.rnw --in-channels 1 --dtype f16
               rnx convert resnet50.pth five.rnw --classes 207,208,209,210,211
+              rnx convert model.rnw model.pth
             """
     )
 
     @Argument(help: "The checkpoint to read (.pth, .pth.tar, .safetensors, .rnw).")
     var input: String
 
-    @Argument(help: "The .rnw file to write.")
+    @Argument(help: "The file to write: .rnw, or .pth/.pt for a torch.save archive.")
     var output: String
+
+    @Option(help: "Output format, 'rnw' or 'pth' (default: from OUTPUT's extension, .pth and .pt being pth).")
+    var format: String?
 
     @Option(help: "Insist on this architecture (see rnx archs); any mismatch is an error.")
     var arch: String?
@@ -72,6 +81,9 @@ struct ConvertCommand: ParsableCommand {
         if let dtype, Self.outputDType(dtype) == nil {
             throw ValidationError("--dtype must be f32, f16 or bf16, got '\(dtype)'")
         }
+        if let format, OutputFormat(rawValue: format) == nil {
+            throw ValidationError("--format must be 'rnw' or 'pth', got '\(format)'")
+        }
         if numClasses != nil && classes != nil {
             throw ValidationError("--num-classes and --classes cannot be combined")
         }
@@ -90,7 +102,8 @@ struct ConvertCommand: ParsableCommand {
         if let inChannels { adaptations.append(.inChannels(inChannels)) }
         if let dtype, let type = Self.outputDType(dtype) { adaptations.append(.dtype(type)) }
         let options = ConvertOptions(
-            arch: arch, adaptations: adaptations, force: force, rnxVersion: RNXVersion.current)
+            arch: arch, adaptations: adaptations, force: force, rnxVersion: RNXVersion.current,
+            format: format.flatMap(OutputFormat.init(rawValue:)))
         try onFile(output) { try Converter.checkOutput(output, input: input, force: force) }
         let report = try onFile(input) {
             let checkpoint = try Checkpoint.open(path: input, limits: pickleLimits.limits)

@@ -26,6 +26,7 @@ struct RNXCommand: ParsableCommand {
             SummaryCommand.self,
             DiagramCommand.self,
             ConvertCommand.self,
+            ExportCommand.self,
             VerifyCommand.self,
             RunCommand.self,
             ValidateCommand.self,

@@ -1,0 +1,41 @@
+import RNXTensor
+
+/// Everything that can go wrong while building or writing an ONNX graph (reading and mapping errors come from
+/// `CheckpointError` and `ArchError`).
+public enum ExportError: Error, Equatable, Sendable {
+    /// `--opset` outside the range rnx writes.
+    case unsupportedOpset(Int)
+    /// A module kind the ONNX graph builder has no rule for (e.g. a block kind added to the architecture layer).
+    case unsupportedModule(path: String, type: String)
+    /// A module tree whose shape the builder does not expect (e.g. a convolution without its BatchNorm).
+    case unexpectedTree(path: String, reason: String)
+    /// A tensor the graph needs is missing or has another shape than the module tree says.
+    case weightMismatch(name: String, reason: String)
+    /// Writing the ONNX file or its external data failed.
+    case writeFailed(reason: String)
+    /// An ONNX file rnx is asked to verify cannot be parsed as a ModelProto.
+    case unreadableModel(reason: String)
+}
+
+extension ExportError: RNXError {
+    public var category: ErrorCategory {
+        switch self {
+        case .unsupportedOpset: .usage
+        case .writeFailed: .io
+        default: .badData
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .unsupportedOpset(let opset):
+            "--opset must be between \(ONNXGraph.opsets.lowerBound) and \(ONNXGraph.opsets.upperBound), got \(opset)"
+        case .unsupportedModule(let path, let type):
+            "cannot export \(path.isEmpty ? "the model" : "'\(path)'") to ONNX: no ONNX rule for module type \(type)"
+        case .unexpectedTree(let path, let reason): "cannot export '\(path)' to ONNX: \(reason)"
+        case .weightMismatch(let name, let reason): "tensor '\(name)': \(reason)"
+        case .writeFailed(let reason): "writing ONNX failed: \(reason)"
+        case .unreadableModel(let reason): "not an ONNX model: \(reason)"
+        }
+    }
+}
