@@ -112,7 +112,7 @@ public struct AdaptationPlan: Sendable {
             result.shape = [target.numClasses, descriptor.shape[1]]
         } else if descriptor.name == classifierBias, descriptor.shape.count == 1 {
             result.shape = [target.numClasses]
-        } else if descriptor.name == "conv1.weight", descriptor.shape.count == 4 {
+        } else if descriptor.name == source.stemWeightName, descriptor.shape.count == 4 {
             result.shape[1] = target.inChannels
         }
         if let outputDType, descriptor.dtype.isFloatingPoint { result.dtype = outputDType }
@@ -124,7 +124,7 @@ public struct AdaptationPlan: Sendable {
         var result = tensor
         if name == classifierWeight || name == classifierBias {
             result = try adaptClassifier(tensor, isWeight: name == classifierWeight)
-        } else if name == "conv1.weight", tensor.shape.count == 4, tensor.shape[1] != target.inChannels {
+        } else if name == source.stemWeightName, tensor.shape.count == 4, tensor.shape[1] != target.inChannels {
             result = try adaptStem(tensor)
         }
         if let outputDType, result.dtype.isFloatingPoint, result.dtype != outputDType {

@@ -2,6 +2,15 @@
 extension ResNetConfig {
     /// The root module, whose parameter names are exactly the reference implementation's `state_dict()` keys.
     public var moduleTree: Module {
+        switch naming {
+        // torchvision cannot build timm's layers; such a configuration keeps timm's tree whatever it is called.
+        case .torchvision: needsTimm && family == .imagenet ? timmTree : torchvisionTree
+        case .timm: timmTree
+        case .transformers: transformersTree
+        }
+    }
+
+    private var torchvisionTree: Module {
         var children: [Module] = []
         switch family {
         case .imagenet:
@@ -31,16 +40,16 @@ extension ResNetConfig {
         return Module(name: "", kind: .resnet, children: children)
     }
 
-    private func conv(
+    func conv(
         _ name: String, _ inChannels: Int, _ outChannels: Int, kernel: Int, stride: Int = 1, padding: Int = 0,
-        groups: Int = 1
+        groups: Int = 1, bias: Bool = false
     ) -> Module {
         Module(
             name: name,
             kind: .conv2d(
                 Conv2dSpec(
                     inChannels: inChannels, outChannels: outChannels, kernel: kernel, stride: stride,
-                    padding: padding, groups: groups)))
+                    padding: padding, groups: groups, bias: bias)))
     }
 
     private func makeBlock(name: String, stage: Int, inChannels: Int, stride: Int) -> Module {
@@ -70,7 +79,7 @@ extension ResNetConfig {
             children.append(projection(name: "downsample", inChannels, outChannels, stride: stride))
         case (.imagenet, _, false):
             break
-        case (.cifar, .projection, true):
+        case (.cifar, .projection, true), (.cifar, .avgDown, true):
             children.append(projection(name: "shortcut", inChannels, outChannels, stride: stride))
         case (.cifar, .zeroPad, true):
             let pad = (outChannels - inChannels) / 2
@@ -81,7 +90,14 @@ extension ResNetConfig {
         case (.cifar, _, false):
             children.append(Module(name: "shortcut", kind: .sequential))
         }
-        return Module(name: name, kind: block == .basic ? .basicBlock : .bottleneck, children: children)
+        let main = block == .basic
+            ? (family == .imagenet ? ["conv1", "bn1", "relu", "conv2", "bn2"] : ["conv1", "bn1", "conv2", "bn2"])
+            : ["conv1", "bn1", "relu", "conv2", "bn2", "relu", "conv3", "bn3"]
+        let shortcutName = family == .cifar ? "shortcut" : (reshapes ? "downsample" : nil)
+        let spec = ResidualSpec(
+            typeName: block.torchClassName, mainPath: main, shortcut: shortcutName,
+            finalActivation: family == .imagenet ? "relu" : nil)
+        return Module(name: name, kind: .residual(spec), children: children)
     }
 
     private func projection(name: String, _ inChannels: Int, _ outChannels: Int, stride: Int) -> Module {

@@ -49,7 +49,7 @@ public enum WeightMapping {
             config = named
             let shapes = Dictionary(descriptors.map { ($0.name, $0.shape) }, uniquingKeysWith: { first, _ in first })
             if let weight = shapes[config.classifierName + ".weight"], weight.count == 2 { config.numClasses = weight[0] }
-            if let stem = shapes["conv1.weight"], stem.count == 4 { config.inChannels = stem[1] }
+            if let stem = shapes[config.stemWeightName], stem.count == 4 { config.inChannels = stem[1] }
         } else {
             config = try ArchitectureDetector.detect(descriptors)
         }
