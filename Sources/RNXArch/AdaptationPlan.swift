@@ -133,6 +133,14 @@ public struct AdaptationPlan: Sendable {
         return result
     }
 
+    /// The labels of the adapted classifier's rows, from the source's: selected rows keep theirs, new rows are
+    /// named `LABEL_<row>` as transformers names rows without a label.
+    public func labels(from sourceLabels: [String]) -> [String] {
+        if let rowSelection { return rowSelection.map { $0 < sourceLabels.count ? sourceLabels[$0] : "LABEL_\($0)" } }
+        guard let newRows else { return sourceLabels }
+        return sourceLabels + (sourceLabels.count..<(sourceLabels.count + newRows.count)).map { "LABEL_\($0)" }
+    }
+
     private var classifierWeight: String { source.classifierName + ".weight" }
     private var classifierBias: String { source.classifierName + ".bias" }
 

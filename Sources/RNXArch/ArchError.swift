@@ -14,6 +14,10 @@ public enum ArchError: Error, Equatable, Sendable {
     case classIndexOutOfRange(index: Int, classes: Int)
     /// An adaptation that cannot be done (e.g. zero classes); the text says which and why.
     case invalidAdaptation(String)
+    /// A transformers `config.json` that is malformed or describes a ResNet rnx does not run.
+    case invalidTransformersConfig(String)
+    /// `--to LIBRARY` for an architecture that library cannot build.
+    case notInLibrary(architecture: String, library: String, reason: String)
 }
 
 /// One way in which a state dict differs from what an architecture expects, in torchvision's terms.
@@ -46,7 +50,8 @@ public enum MappingProblem: Equatable, Sendable, CustomStringConvertible {
 extension ArchError: RNXError {
     public var category: ErrorCategory {
         switch self {
-        case .mismatch, .unsupportedLayout: .badData
+        case .mismatch, .unsupportedLayout, .invalidTransformersConfig: .badData
+        case .notInLibrary: .usage
         case .unknownArchitecture, .notArchitectureOrFile, .classIndexOutOfRange, .invalidAdaptation: .usage
         }
     }
@@ -69,6 +74,11 @@ extension ArchError: RNXError {
             return "class index \(index) is out of range: the classifier has \(classes) rows (0-\(classes - 1))"
         case .invalidAdaptation(let reason):
             return reason
+        case .invalidTransformersConfig(let reason):
+            return "transformers config.json: " + reason
+        case .notInLibrary(let architecture, let library, let reason):
+            return "\(library) has no \(architecture): \(reason)"
+
         }
     }
 }

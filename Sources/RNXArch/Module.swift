@@ -37,6 +37,9 @@ public struct Module: Hashable, Sendable {
     public var name: String
     public var kind: Kind
     public var children: [Module]
+    /// Whether the parent's `forward` iterates this container (`for layer in self.layers`) instead of calling it,
+    /// so no hook sees it run: transformers' `ModuleList` of stages and each stage's `layers`.
+    public var isIterated = false
 
     public init(name: String, kind: Kind, children: [Module] = []) {
         self.name = name

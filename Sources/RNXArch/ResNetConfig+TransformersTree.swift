@@ -18,14 +18,15 @@ extension ResNetConfig {
                 blocks.append(transformersBlock(name: String(index), stage: stage, inChannels: channels, stride: stride))
                 channels = planes(stage: stage) * block.expansion
             }
+            var layersModule = Module(name: "layers", kind: .sequential, children: blocks)
+            layersModule.isIterated = true
             stages.append(
-                Module(
-                    name: String(stage), kind: .container(typeName: "ResNetStage"),
-                    children: [Module(name: "layers", kind: .sequential, children: blocks)]))
+                Module(name: String(stage), kind: .container(typeName: "ResNetStage"), children: [layersModule]))
         }
+        var stageList = Module(name: "stages", kind: .container(typeName: "ModuleList"), children: stages)
+        stageList.isIterated = true
         let encoder = Module(
-            name: "encoder", kind: .container(typeName: "ResNetEncoder"),
-            children: [Module(name: "stages", kind: .container(typeName: "ModuleList"), children: stages)])
+            name: "encoder", kind: .container(typeName: "ResNetEncoder"), children: [stageList])
         let resnet = Module(
             name: "resnet", kind: .container(typeName: "ResNetModel"),
             children: [embedder, encoder, Module(name: "pooler", kind: .adaptiveAvgPool2d(outputSize: 1))])

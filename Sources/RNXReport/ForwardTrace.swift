@@ -39,11 +39,14 @@ struct Activation {
     var width: Int
     /// Set once the tensor is flat (after the classifier).
     var features: Int?
+    /// Set for a `[N, 1, L]` sequence (ECA's view of the channel means as one channel of length C).
+    var sequenceLength: Int?
     var receptiveField: Extent
     var jump: Extent
 
     func shape(batch: Int) -> [Int] {
         if let features { return [batch, features] }
+        if let sequenceLength { return [batch, 1, sequenceLength] }
         return [batch, channels, height, width]
     }
 }
@@ -140,16 +143,12 @@ extension ForwardTrace {
                 // The gate is computed from the global mean (a [C, 1, 1] tensor) and multiplies the input.
                 var squeezed = input
                 (squeezed.height, squeezed.width) = (1, 1)
+                if module.kind == .efficientChannelAttention {
+                    // EcaModule views the means as [N, 1, C] (one channel of length C) for its Conv1d and gate.
+                    squeezed.sequenceLength = input.channels
+                }
                 for sub in module.children {
-                    let subPath = path + "." + sub.name
-                    if case .conv1d = sub.kind {
-                        // EcaModule views the mean as [1, C] (one channel of length C) for its Conv1d.
-                        var row = squeezed
-                        row.features = nil
-                        _ = try call(sub, path: subPath, depth: depth + 1, input: row)
-                        continue
-                    }
-                    squeezed = try call(sub, path: subPath, depth: depth + 1, input: squeezed)
+                    squeezed = try call(sub, path: path + "." + sub.name, depth: depth + 1, input: squeezed)
                 }
                 output = input
             case .conv1d(let kernel, _):
@@ -238,7 +237,9 @@ extension ForwardTrace {
             }
             let shape = output.shape(batch: batch)
             _ = try product(of: shape, at: path)
-            record.outputShape = shape
+            // A container its parent iterates is never called: torchinfo prints no output shape for it.
+            record.outputShape = module.isIterated ? [] : shape
+            if module.isIterated { record.isHookedByTorchsummary = false }
             record.receptiveField = output.receptiveField
             record.jump = output.jump
             record.completionIndex = completed
