@@ -103,3 +103,37 @@ public struct TransformersConfig: Equatable, Sendable {
             strideInFirstConv: downsampleInBottleneck)
     }
 }
+
+extension TransformersConfig {
+    /// The `config.json` `ResNetForImageClassification.from_pretrained` reads for `config` (transformers naming),
+    /// with `labels` as `id2label` / `label2id` (`LABEL_<i>` for rows without one), keys sorted as
+    /// `save_pretrained` writes them.
+    public static func json(for config: ResNetConfig, labels: [String]?) -> String {
+        let names = (0..<config.numClasses).map { index in
+            labels.flatMap { index < $0.count && !$0[index].isEmpty ? $0[index] : nil } ?? "LABEL_\(index)"
+        }
+        var id2label: [String: String] = [:]
+        var label2id: [String: Int] = [:]
+        for (index, name) in names.enumerated() {
+            id2label[String(index)] = name
+            if label2id[name] == nil { label2id[name] = index }
+        }
+        let object: [String: Any] = [
+            "architectures": ["ResNetForImageClassification"],
+            "model_type": "resnet",
+            "num_channels": config.inChannels,
+            "embedding_size": config.stemChannels,
+            "hidden_sizes": (0..<config.layers.count).map { config.planes(stage: $0) * config.block.expansion },
+            "depths": config.layers,
+            "layer_type": config.block.rawValue,
+            "hidden_act": "relu",
+            "downsample_in_first_stage": false,
+            "downsample_in_bottleneck": config.strideInFirstConv,
+            "id2label": id2label,
+            "label2id": label2id,
+        ]
+        let data = (try? JSONSerialization.data(
+            withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])) ?? Data()
+        return String(decoding: data, as: UTF8.self) + "\n"
+    }
+}

@@ -10,8 +10,17 @@ public struct ConvertOptions: Sendable {
     public var force: Bool
     /// Written into the metadata as `rnx_version`.
     public var rnxVersion: String
+    /// Whose names to write (`--to`); nil keeps the input's. transformers writes a `save_pretrained` directory.
+    public var library: ResNetConfig.Naming?
+    /// Where a transformers Bottleneck strides, overriding `config.json` (`--stride-in`).
+    public var strideIn: StrideIn?
 
-    public init(arch: String? = nil, adaptations: [Adaptation] = [], force: Bool = false, rnxVersion: String) {
+    public init(
+        arch: String? = nil, adaptations: [Adaptation] = [], force: Bool = false, rnxVersion: String,
+        library: ResNetConfig.Naming? = nil, strideIn: StrideIn? = nil
+    ) {
+        self.library = library
+        self.strideIn = strideIn
         self.arch = arch
         self.adaptations = adaptations
         self.force = force

@@ -35,19 +35,37 @@ public enum Converter {
         progress: ((Int, Int) -> Void)? = nil
     ) throws -> ConvertReport {
         try checkOutput(output, input: input, force: options.force)
-        let source = try WeightMapping.resolve(checkpoint.descriptors, arch: options.arch)
+        let resolved = try WeightMapping.resolve(
+            checkpoint.descriptors, arch: options.arch, transformersConfig: checkpoint.companionConfig,
+            strideIn: options.strideIn)
+        let source = resolved.config
         let plan = try AdaptationPlan(
             source: source, descriptors: checkpoint.descriptors, adaptations: options.adaptations)
-        let outputDescriptors = checkpoint.descriptors.map(plan.descriptor(for:))
-        let target = plan.target
-        let notes = extractionNotes(checkpoint.details) + plan.notes
+        let library = options.library ?? source.naming
+        let renaming = try LibraryRenaming(config: plan.target, to: library)
+        let outputDescriptors = checkpoint.descriptors.map(plan.descriptor(for:)).map { descriptor in
+            var renamed = descriptor
+            renamed.name = renaming.name(descriptor.name)
+            return renamed
+        }
+        var target = plan.target
+        target.naming = library
+        var notes = extractionNotes(checkpoint.details) + resolved.notes + plan.notes
+        if library != source.naming {
+            notes.append("renamed from \(source.naming.rawValue) names to \(library.rawValue) names")
+        }
+        let labels = resolved.labels.map(plan.labels(from:))
+        // A transformers model is written as the directory save_pretrained writes.
+        let directoryOutput = library == .transformers
+        let weightsOutput = directoryOutput ? output + "/model.safetensors" : output
 
         // The input's digest goes into the header, so it is computed alongside and patched in at the end.
-        let digest = BackgroundDigest(path: input)
+        let digest = BackgroundDigest(path: checkpoint.path)
         // Whatever happens, the background read of the input ends before convert returns.
         defer { _ = digest.waitIgnoringErrors() }
-        let metadata: [(key: String, value: String)] = [
-            (RNWFormat.Key.format, RNWFormat.formatName),
+        var metadata: [(key: String, value: String)] = [
+            // transformers refuses safetensors whose `format` is not `pt`; the rest of rnx's metadata is kept.
+            (RNWFormat.Key.format, directoryOutput ? "pt" : RNWFormat.formatName),
             (RNWFormat.Key.formatVersion, RNWFormat.version),
             (RNWFormat.Key.architecture, target.displayName),
             (RNWFormat.Key.config, target.jsonDescription),
@@ -60,8 +78,27 @@ public enum Converter {
             (RNWFormat.Key.rnxVersion, options.rnxVersion),
             (RNWFormat.Key.dataSHA256, ""),
         ]
+        if library != .torchvision || source.naming != .torchvision {
+            metadata.insert(contentsOf: [
+                (RNWFormat.Key.library, library.rawValue), (RNWFormat.Key.sourceLibrary, source.naming.rawValue),
+            ], at: 4)
+        }
+        var createdDirectory = false
+        var directoryCommitted = false
+        defer {
+            // A failed transformers output leaves nothing behind either.
+            if directoryOutput && !directoryCommitted {
+                unlink(output + "/config.json")
+                if createdDirectory { rmdir(output) }
+            }
+        }
+        if directoryOutput {
+            createdDirectory = try createDirectory(output, force: options.force)
+            let config = TransformersConfig.json(for: target, labels: labels)
+            try writeSmallFile(output + "/config.json", contents: config)
+        }
 
-        let outputURL = URL(fileURLWithPath: output)
+        let outputURL = URL(fileURLWithPath: weightsOutput)
         let directory = outputURL.deletingLastPathComponent().path
         let temporary = outputURL.deletingLastPathComponent()
             .appendingPathComponent(".\(outputURL.lastPathComponent).rnx-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
@@ -102,13 +139,41 @@ public enum Converter {
             default: throw error
             }
         }
-        try publish(temporary, as: output, force: options.force)
+        try publish(temporary, as: weightsOutput, force: options.force || directoryOutput)
         committed = true
+        directoryCommitted = true
         syncDirectory(directory.isEmpty ? "." : directory)
         return ConvertReport(
             input: input, output: output, config: target, tensorCount: outputDescriptors.count,
             adaptations: notes, outputSize: result.fileSize, dataSHA256: dataSHA256,
             sourceSHA256: sourceDigest)
+    }
+
+    /// Makes the output directory of a transformers model; with `force` an existing one is reused, replacing the
+    /// two files rnx writes there.
+    /// Returns whether it made the directory.
+    private static func createDirectory(_ path: String, force: Bool) throws -> Bool {
+        if mkdir(path, 0o755) == 0 { return true }
+        let code = errno
+        guard code == EEXIST, force, PretrainedDirectory.isDirectory(path) else {
+            if code == EEXIST { throw ConvertError.outputExists(path: path) }
+            throw ConvertError.cannotCreate(path: path, reason: String(cString: strerror(code)))
+        }
+        return false
+    }
+
+    /// Writes `contents` to `path` through a temporary file renamed into place.
+    private static func writeSmallFile(_ path: String, contents: String) throws {
+        let temporary = path + ".rnx-\(getpid())"
+        do {
+            try Data(contents.utf8).write(to: URL(fileURLWithPath: temporary))
+        } catch {
+            throw ConvertError.cannotCreate(path: path, reason: error.localizedDescription)
+        }
+        guard rename(temporary, path) == 0 else {
+            unlink(temporary)
+            throw ConvertError.writeFailed(path: path, reason: String(cString: strerror(errno)))
+        }
     }
 
     /// Moves the finished temporary file into place: atomically replacing with `force`, else never replacing.

@@ -62,6 +62,17 @@ struct ConvertCommand: ParsableCommand {
     @Flag(help: "Replace OUTPUT if it exists.")
     var force = false
 
+    @Option(name: .customLong("to"), help: ArgumentHelp(
+        "Write the names of this library: torchvision, timm or hf (a save_pretrained directory with config.json "
+            + "and model.safetensors). Default: the input's own.",
+        valueName: "torchvision|timm|hf"))
+    var library: String?
+
+    @Option(name: .customLong("stride-in"), help: ArgumentHelp(
+        "Where a transformers Bottleneck strides: 1x1 (ResNet v1) or 3x3 (v1.5); overrides config.json.",
+        valueName: "1x1|3x3"))
+    var strideIn: StrideIn?
+
     func validate() throws {
         if numClasses == nil && (fcInit != nil || seed != nil) {
             throw ValidationError("--fc-init and --seed only apply with --num-classes")
@@ -74,6 +85,9 @@ struct ConvertCommand: ParsableCommand {
         }
         if numClasses != nil && classes != nil {
             throw ValidationError("--num-classes and --classes cannot be combined")
+        }
+        if let library, ResNetConfig.Naming(library: library) == nil {
+            throw ValidationError("--to must be torchvision, timm or hf, got '\(library)'")
         }
     }
 
@@ -90,7 +104,8 @@ struct ConvertCommand: ParsableCommand {
         if let inChannels { adaptations.append(.inChannels(inChannels)) }
         if let dtype, let type = Self.outputDType(dtype) { adaptations.append(.dtype(type)) }
         let options = ConvertOptions(
-            arch: arch, adaptations: adaptations, force: force, rnxVersion: RNXVersion.current)
+            arch: arch, adaptations: adaptations, force: force, rnxVersion: RNXVersion.current,
+            library: library.flatMap(ResNetConfig.Naming.init(library:)), strideIn: strideIn)
         try onFile(output) { try Converter.checkOutput(output, input: input, force: force) }
         let report = try onFile(input) {
             let checkpoint = try Checkpoint.open(path: input, limits: pickleLimits.limits)
