@@ -44,7 +44,7 @@ public struct TransformersConfig: Equatable, Sendable {
         }
         func int(_ key: String, default value: Int) throws -> Int {
             guard let raw = root[key] else { return value }
-            guard let number = raw as? Int, !(raw is Bool) else { throw invalid("\(key) is not an integer") }
+            guard let number = raw as? Int else { throw invalid("\(key) is not an integer") }
             return number
         }
         func bool(_ key: String) throws -> Bool {
