@@ -22,14 +22,7 @@ extension ResNetConfig {
             children.append(conv("conv1", inChannels, stemChannels, kernel: 3, stride: 1, padding: 1))
             children.append(Module(name: "bn1", kind: .batchNorm2d(channels: stemChannels)))
         }
-        var channels = stemChannels
-        for (stage, count) in layers.enumerated() {
-            var blocks: [Module] = []
-            for index in 0..<count {
-                let stride = index == 0 ? self.stride(stage: stage) : 1
-                blocks.append(makeBlock(name: String(index), stage: stage, inChannels: channels, stride: stride))
-                channels = planes(stage: stage) * block.expansion
-            }
+        for (stage, blocks) in stageBlocks(makeBlock).enumerated() {
             children.append(Module(name: "layer\(stage + 1)", kind: .sequential, children: blocks))
         }
         if family == .imagenet {
@@ -38,6 +31,19 @@ extension ResNetConfig {
         children.append(
             Module(name: classifierName, kind: .linear(inFeatures: featureCount, outFeatures: numClasses)))
         return Module(name: "", kind: .resnet, children: children)
+    }
+
+    /// Each stage's blocks, built by `make(name, stage, inChannels, stride)`: the first block of a stage takes the
+    /// previous stage's channels and the stage's stride, the others stride 1.
+    func stageBlocks(_ make: (String, Int, Int, Int) -> Module) -> [[Module]] {
+        var channels = stemChannels
+        return layers.enumerated().map { stage, count in
+            (0..<count).map { index in
+                let module = make(String(index), stage, channels, index == 0 ? self.stride(stage: stage) : 1)
+                channels = planes(stage: stage) * block.expansion
+                return module
+            }
+        }
     }
 
     func conv(
@@ -52,7 +58,7 @@ extension ResNetConfig {
                     padding: padding, groups: groups, bias: bias)))
     }
 
-    private func makeBlock(name: String, stage: Int, inChannels: Int, stride: Int) -> Module {
+    private func makeBlock(_ name: String, _ stage: Int, _ inChannels: Int, _ stride: Int) -> Module {
         let planes = self.planes(stage: stage)
         let outChannels = planes * block.expansion
         var children: [Module] = []

@@ -23,14 +23,7 @@ extension ResNetConfig {
         children.append(Module(name: "bn1", kind: .batchNorm2d(channels: stemChannels)))
         children.append(Module(name: "act1", kind: .relu))
         children.append(Module(name: "maxpool", kind: .maxPool2d(kernel: 3, stride: 2, padding: 1)))
-        var channels = stemChannels
-        for (stage, count) in layers.enumerated() {
-            var blocks: [Module] = []
-            for index in 0..<count {
-                let stride = index == 0 ? self.stride(stage: stage) : 1
-                blocks.append(timmBlock(name: String(index), stage: stage, inChannels: channels, stride: stride))
-                channels = planes(stage: stage) * block.expansion
-            }
+        for (stage, blocks) in stageBlocks(timmBlock).enumerated() {
             children.append(Module(name: "layer\(stage + 1)", kind: .sequential, children: blocks))
         }
         children.append(
@@ -44,7 +37,7 @@ extension ResNetConfig {
         return Module(name: "", kind: .resnet, children: children)
     }
 
-    private func timmBlock(name: String, stage: Int, inChannels: Int, stride: Int) -> Module {
+    private func timmBlock(_ name: String, _ stage: Int, _ inChannels: Int, _ stride: Int) -> Module {
         let planes = self.planes(stage: stage)
         let outChannels = planes * block.expansion
         var children: [Module] = []

@@ -10,14 +10,7 @@ extension ResNetConfig {
                 Module(name: "pooler", kind: .maxPool2d(kernel: 3, stride: 2, padding: 1)),
             ])
         var stages: [Module] = []
-        var channels = stemChannels
-        for (stage, count) in layers.enumerated() {
-            var blocks: [Module] = []
-            for index in 0..<count {
-                let stride = index == 0 ? self.stride(stage: stage) : 1
-                blocks.append(transformersBlock(name: String(index), stage: stage, inChannels: channels, stride: stride))
-                channels = planes(stage: stage) * block.expansion
-            }
+        for (stage, blocks) in stageBlocks(transformersBlock).enumerated() {
             var layersModule = Module(name: "layers", kind: .sequential, children: blocks)
             layersModule.isIterated = true
             stages.append(
@@ -53,7 +46,7 @@ extension ResNetConfig {
             ])
     }
 
-    private func transformersBlock(name: String, stage: Int, inChannels: Int, stride: Int) -> Module {
+    private func transformersBlock(_ name: String, _ stage: Int, _ inChannels: Int, _ stride: Int) -> Module {
         let planes = self.planes(stage: stage)
         let outChannels = planes * block.expansion
         let reshapes = stride != 1 || inChannels != outChannels

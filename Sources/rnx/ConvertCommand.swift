@@ -68,10 +68,8 @@ struct ConvertCommand: ParsableCommand {
         valueName: "torchvision|timm|hf"))
     var library: String?
 
-    @Option(name: .customLong("stride-in"), help: ArgumentHelp(
-        "Where a transformers Bottleneck strides: 1x1 (ResNet v1) or 3x3 (v1.5); overrides config.json.",
-        valueName: "1x1|3x3"))
-    var strideIn: StrideIn?
+    @OptionGroup var strideInOption: StrideInOption
+    var strideIn: StrideIn? { strideInOption.value }
 
     func validate() throws {
         if numClasses == nil && (fcInit != nil || seed != nil) {

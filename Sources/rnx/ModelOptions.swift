@@ -17,10 +17,8 @@ struct ModelOptions: ParsableArguments {
         valueName: "C"))
     var inChannels: Int?
 
-    @Option(name: .customLong("stride-in"), help: ArgumentHelp(
-        "Where a transformers Bottleneck strides: 1x1 (ResNet v1) or 3x3 (v1.5); overrides config.json.",
-        valueName: "1x1|3x3"))
-    var strideIn: StrideIn?
+    @OptionGroup var strideInOption: StrideInOption
+    var strideIn: StrideIn? { strideInOption.value }
 
     @Option(name: .customLong("threads"), help: ArgumentHelp(
         "Threads for the forward pass: each GEMM and loop is split over them (default: all cores).", valueName: "N"))
@@ -50,5 +48,3 @@ struct ModelOptions: ParsableArguments {
         return loaded
     }
 }
-
-extension StrideIn: ExpressibleByArgument {}

@@ -61,10 +61,8 @@ struct SummaryCommand: ParsableCommand {
     @Flag(help: "Add a FLOPs line: 2 x the mult-adds of convolutions and linear layers.")
     var flops = false
 
-    @Option(name: .customLong("stride-in"), help: ArgumentHelp(
-        "Where a transformers Bottleneck strides: 1x1 (ResNet v1) or 3x3 (v1.5); overrides config.json.",
-        valueName: "1x1|3x3"))
-    var strideIn: StrideIn?
+    @OptionGroup var strideInOption: StrideInOption
+    var strideIn: StrideIn? { strideInOption.value }
 
     @OptionGroup(title: "Pickle limits") var pickleLimits: PickleLimitOptions
 

@@ -70,6 +70,16 @@ struct LibraryRenamingTests {
         #expect(throws: ArchError.invalidTransformersConfig("config.json is not JSON")) {
             try TransformersConfig(json: Array("{".utf8))
         }
+        // Hostile files: a nesting bomb is refused by the parser's depth limit, a huge file before parsing.
+        let bomb = Array(("{\"a\":" + String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000) + "}").utf8)
+        #expect(throws: ArchError.invalidTransformersConfig("config.json is not JSON")) { try TransformersConfig(json: bomb) }
+        let huge = [UInt8](repeating: 0x20, count: TransformersConfig.maximumBytes + 1)
+        #expect(throws: ArchError.invalidTransformersConfig(
+            "config.json is \(huge.count) bytes (at most \(TransformersConfig.maximumBytes) are read)")
+        ) { try TransformersConfig(json: huge) }
+        #expect(throws: ArchError.invalidTransformersConfig("depths is not a list of integers")) {
+            try TransformersConfig(json: Array(#"{"depths":"3,4,6,3"}"#.utf8))
+        }
         // Written and read back: the same architecture and labels.
         let written = TransformersConfig.json(for: config, labels: ["cat", "dog"])
         let reread = try TransformersConfig(json: Array(written.utf8))
