@@ -9,20 +9,22 @@
 //   RNXForward (inference with OpenBLAS) <- RNXArch, RNXCheckpoint (.npy files, opening models)
 //   RNXConvert (convert and verify pipelines) <- RNXCheckpoint, RNXArch
 //   RNXReport (inspect, summary and verify tables) <- RNXCheckpoint, RNXArch
+//   RNX (the one import for Swift programs: re-exports every layer, adds Model, Conversion, Summary, Logits)
 //   rnx (the command line: parses options and calls the library)
 import PackageDescription
 
 let package = Package(
     name: "rnx",
     products: [
-        .library(
-            name: "RNX",
-            targets: ["RNXTensor", "RNXPickle", "RNXCheckpoint", "RNXArch", "RNXForward", "RNXConvert", "RNXReport"]),
+        // One product, one import (`import RNX`); the layers stay importable one by one through it.
+        .library(name: "RNX", targets: ["RNX"]),
         .executable(name: "rnx", targets: ["rnx"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        // Only for `swift package generate-documentation` (the DocC catalog in Sources/RNX/RNX.docc).
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
     targets: [
         .systemLibrary(name: "CLibzip", providers: [.apt(["libzip-dev"])]),
@@ -30,12 +32,14 @@ let package = Package(
         .systemLibrary(name: "CLibisal", providers: [.apt(["libisal-dev"])]),
         .systemLibrary(name: "COpenBLAS", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CMalloc"),
+        // The signal handler that removes an interrupted output (async-signal-safe, so in C), and Linux flags.
+        .target(name: "COutputCleanup"),
 
         .target(name: "RNXTensor"),
         .target(name: "RNXPickle"),
         .target(
             name: "RNXCheckpoint",
-            dependencies: ["RNXTensor", "RNXPickle", "CLibzip", "CZlib", "CLibisal"]),
+            dependencies: ["RNXTensor", "RNXPickle", "CLibzip", "CZlib", "CLibisal", "COutputCleanup"]),
         .target(name: "RNXArch", dependencies: ["RNXTensor"]),
         .target(name: "RNXForward", dependencies: ["RNXTensor", "RNXPickle", "RNXArch", "RNXCheckpoint", "COpenBLAS"]),
         .target(
@@ -45,6 +49,9 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
         .target(name: "RNXReport", dependencies: ["RNXTensor", "RNXPickle", "RNXCheckpoint", "RNXArch"]),
+        .target(
+            name: "RNX",
+            dependencies: ["RNXTensor", "RNXPickle", "RNXCheckpoint", "RNXArch", "RNXForward", "RNXConvert", "RNXReport"]),
         .executableTarget(
             name: "rnx",
             dependencies: [
@@ -68,6 +75,7 @@ let package = Package(
         .testTarget(name: "RNXForwardTests", dependencies: ["RNXTestSupport", "RNXForward", "RNXArch", "RNXTensor", "RNXCheckpoint", "COpenBLAS"]),
         .testTarget(name: "RNXConvertTests", dependencies: ["RNXTestSupport", "RNXConvert", "RNXCheckpoint", "RNXArch", "RNXTensor"]),
         .testTarget(name: "RNXReportTests", dependencies: ["RNXTestSupport", "RNXReport", "RNXArch", "RNXCheckpoint", "RNXTensor"]),
+        .testTarget(name: "RNXTests", dependencies: ["RNXTestSupport", "RNX"]),
         .testTarget(name: "EndToEndTests", dependencies: ["RNXTestSupport", "RNXTensor"]),
     ]
 )

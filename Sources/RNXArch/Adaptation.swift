@@ -19,3 +19,11 @@ public enum Adaptation: Equatable, Sendable {
     /// Store floating tensors in this dtype (integer tensors keep theirs).
     case dtype(DType)
 }
+
+extension Adaptation {
+    /// Whether this adaptation changes only how tensors are stored (`--dtype`), not what the network computes.
+    public var isDType: Bool {
+        if case .dtype = self { return true }
+        return false
+    }
+}

@@ -18,6 +18,8 @@ public enum ArchError: Error, Equatable, Sendable {
     case invalidTransformersConfig(String)
     /// `--to LIBRARY` for an architecture that library cannot build.
     case notInLibrary(architecture: String, library: String, reason: String)
+    /// A file's recorded adaptations (`.rnw` metadata `adaptation_spec`) that cannot be read back: the reason.
+    case invalidAdaptationRecord(String)
 }
 
 /// One way in which a state dict differs from what an architecture expects, in torchvision's terms.
@@ -50,7 +52,7 @@ public enum MappingProblem: Equatable, Sendable, CustomStringConvertible {
 extension ArchError: RNXError {
     public var category: ErrorCategory {
         switch self {
-        case .mismatch, .unsupportedLayout, .invalidTransformersConfig: .badData
+        case .mismatch, .unsupportedLayout, .invalidTransformersConfig, .invalidAdaptationRecord: .badData
         case .notInLibrary: .usage
         case .unknownArchitecture, .notArchitectureOrFile, .classIndexOutOfRange, .invalidAdaptation: .usage
         }
@@ -78,7 +80,8 @@ extension ArchError: RNXError {
             return "transformers config.json: " + reason
         case .notInLibrary(let architecture, let library, let reason):
             return "\(library) has no \(architecture): \(reason)"
-
+        case .invalidAdaptationRecord(let reason):
+            return "the recorded adaptations (metadata 'adaptation_spec') cannot be read: \(reason)"
         }
     }
 }

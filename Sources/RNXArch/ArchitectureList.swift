@@ -16,4 +16,23 @@ public enum ArchitectureList {
         }
         return lines.joined(separator: "\n")
     }
+
+    /// The same list as one JSON array for scripts: `[{"name", "family", "block", "stages", "groups",
+    /// "width_per_group", "shortcut", "parameters"}, ...]`, in the table's order.
+    public static func json() -> String {
+        let entries = ResNetConfig.named.map { name, config in
+            let fields = [
+                "\"name\":\(name.jsonQuoted)",
+                "\"family\":\(config.family.rawValue.jsonQuoted)",
+                "\"block\":\(config.block.torchClassName.jsonQuoted)",
+                "\"stages\":[\(config.layers.map(String.init).joined(separator: ","))]",
+                "\"groups\":\(config.groups)",
+                "\"width_per_group\":\(config.widthPerGroup)",
+                "\"shortcut\":\(config.shortcut.rawValue.jsonQuoted)",
+                "\"parameters\":\(config.moduleTree.parameterCount)",
+            ]
+            return "{" + fields.joined(separator: ",") + "}"
+        }
+        return "[" + entries.joined(separator: ",\n ") + "]"
+    }
 }

@@ -55,6 +55,11 @@ public enum CheckpointError: Error, Equatable, Sendable {
     case cannotCreate(reason: String)
     /// Writing the output failed part way.
     case writeFailed(reason: String)
+    /// The output exists and replacing it was not asked for (`--force`).
+    case outputExists
+    /// The output is this input file (the same file, perhaps through a hard or symbolic link); rnx never
+    /// modifies its input.
+    case outputIsInput(input: String)
 
     // MARK: zip archives
 
@@ -134,7 +139,8 @@ extension CheckpointError: RNXError {
         case .cannotOpen: .cannotOpen
         case .readFailed, .writeFailed: .io
         case .refusedGlobals: .checkFailed
-        case .cannotCreate: .cannotCreate
+        case .cannotCreate, .outputExists: .cannotCreate
+        case .outputIsInput: .usage
         default: .badData
         }
     }
@@ -156,6 +162,8 @@ extension CheckpointError: RNXError {
             ".npy data of shape \(shape.shapeDescription) needs \(expected) bytes, found \(found)"
         case .cannotCreate(let reason): "cannot create: \(reason)"
         case .writeFailed(let reason): "write failed: \(reason)"
+        case .outputExists: "output exists (use --force to replace it)"
+        case .outputIsInput(let input): "the output is the input \(input); rnx never modifies its input"
         case .safetensorsTooShort(let size):
             "safetensors: file of \(size) bytes is too short for the 8-byte header length"
         case .safetensorsHeaderPastEnd(let length, let fileSize):

@@ -1,12 +1,6 @@
 import Foundation
 import RNXTensor
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Writing `.npy` files: little-endian float32, C order, the version-1 header numpy itself writes.
 extension NumpyArray {
     /// The bytes of a `.npy` file holding this array; the header is padded so the data starts 64-byte aligned.
@@ -24,26 +18,18 @@ extension NumpyArray {
         return bytes
     }
 
-    /// Writes the array to `path` through a temporary file in the same directory, synced and renamed into place,
-    /// so a failed run never leaves a partial output.
-    public func write(toFile path: String) throws {
-        let url = URL(fileURLWithPath: path)
-        let temporary = url.deletingLastPathComponent()
-            .appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp").path
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw CheckpointError.cannotCreate(reason: String(cString: strerror(errno))) }
-        var failure: String?
-        do {
-            try writeFully(fd, npyBytes)
-        } catch CheckpointError.writeFailed(let reason) {
-            failure = reason
-        }
-        if failure == nil && fsync(fd) != 0 { failure = String(cString: strerror(errno)) }
-        close(fd)
-        if failure == nil && rename(temporary, path) != 0 { failure = String(cString: strerror(errno)) }
-        if let failure {
-            unlink(temporary)
-            throw CheckpointError.writeFailed(reason: failure)
-        }
+    /// Writes the array to `path`, replacing an existing file there only when it is complete (see `OutputFile`), so
+    /// a failed or interrupted run never leaves a partial output.
+    ///
+    /// - Parameter inputs: files `path` must not be (they would be replaced).
+    public func write(toFile path: String, inputs: [String] = []) throws {
+        let output = try OutputFile(path: path, force: true, inputs: inputs)
+        try write(to: output)
+        try output.commit()
+    }
+
+    /// Appends the `.npy` bytes to `output`; the caller commits it.
+    public func write(to output: OutputFile) throws {
+        try output.write(npyBytes)
     }
 }

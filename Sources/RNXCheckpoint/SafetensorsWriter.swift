@@ -24,23 +24,45 @@ public final class SafetensorsWriter {
     /// Data starts at a multiple of this many bytes from the start of the file.
     public static let alignment = 64
 
-    private let path: String
-    private var descriptor: Int32
+    private let output: OutputFile
+    /// Whether `finish` commits the output (it was created here from a path) or leaves that to the caller.
+    private let commitsOutput: Bool
     private let descriptors: [TensorDescriptor]
     private var next = 0
     private let headerLength: Int
     private let dataSize: Int
     private let reservedOffsets: [String: Int]
-    private var writeback: Writeback
-    private var offset = 0
 
-    /// Creates `path` (which must not exist) and writes the header for `descriptors`.
+    /// Creates `path` (which must not exist) and writes the header for `descriptors`; `finish` commits it, and
+    /// until then (or if the writer is released unfinished) nothing is at `path`.
     ///
-    /// - Parameter reservedKeys: keys of `metadata` whose 64-character values are only known at the end (e.g. a
-    ///   digest of the data section or of the input, computed alongside); `finish(patches:)` fills them in.
-    public init(
+    /// - Parameters:
+    ///   - path: the file to create.
+    ///   - descriptors: the tensors, in the order `write(_:)` will be called.
+    ///   - metadata: `__metadata__` entries, in order.
+    ///   - reservedKeys: keys of `metadata` whose 64-character values are only known at the end (e.g. a
+    ///     digest of the data section or of the input, computed alongside); `finish(patches:)` fills them in.
+    public convenience init(
         path: String, descriptors: [TensorDescriptor], metadata: [(key: String, value: String)],
         reservedKeys: [String] = []
+    ) throws {
+        try self.init(
+            output: try OutputFile(path: path), descriptors: descriptors, metadata: metadata,
+            reservedKeys: reservedKeys, commits: true)
+    }
+
+    /// Writes the header for `descriptors` into `output`; `finish` leaves committing it to the caller.
+    public convenience init(
+        output: OutputFile, descriptors: [TensorDescriptor], metadata: [(key: String, value: String)],
+        reservedKeys: [String] = []
+    ) throws {
+        try self.init(
+            output: output, descriptors: descriptors, metadata: metadata, reservedKeys: reservedKeys, commits: false)
+    }
+
+    private init(
+        output: OutputFile, descriptors: [TensorDescriptor], metadata: [(key: String, value: String)],
+        reservedKeys: [String], commits: Bool
     ) throws {
         var names = Set<String>()
         for descriptor in descriptors where !names.insert(descriptor.name).inserted {
@@ -78,22 +100,15 @@ public final class SafetensorsWriter {
             % SafetensorsWriter.alignment
         header += [UInt8](repeating: UInt8(ascii: " "), count: padding)
 
-        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw CheckpointError.cannotCreate(reason: String(cString: strerror(errno))) }
-        self.path = path
-        self.descriptor = fd
+        self.output = output
+        self.commitsOutput = commits
         self.descriptors = descriptors
         self.headerLength = header.count
         self.dataSize = offset
         self.reservedOffsets = reserved
-        self.writeback = Writeback(descriptor: fd)
         var prefix = [UInt8]()
         prefix.appendLittleEndian(UInt64(header.count))
-        try writeAll(prefix + header)
-    }
-
-    deinit {
-        if descriptor >= 0 { close(descriptor) }
+        try output.write(prefix + header)
     }
 
     /// Appends the next tensor; it must match the next descriptor's dtype and shape.
@@ -107,11 +122,12 @@ public final class SafetensorsWriter {
                 reason: "tensor '\(expected.name)' is \(tensor.dtype.shortName) \(tensor.shape.shapeDescription), "
                     + "the header says \(expected.dtype.shortName) \(expected.shape.shapeDescription)")
         }
-        try writeAll(tensor.bytes)
+        try output.write(tensor.bytes)
         next += 1
     }
 
-    /// Patches the reserved values (64 printable ASCII characters each), syncs and closes.
+    /// Patches the reserved values (64 printable ASCII characters each); commits the output if the writer
+    /// created it from a path (else the caller commits the `OutputFile` it passed).
     public func finish(patches: [String: String] = [:]) throws -> Result {
         guard next == descriptors.count else {
             throw CheckpointError.writeFailed(reason: "\(descriptors.count - next) tensors were never written")
@@ -123,25 +139,9 @@ public final class SafetensorsWriter {
             else { throw CheckpointError.writeFailed(reason: "no 64-character value for reserved key '\(key)'") }
             writes.append((offset, value))
         }
-        for (offset, value) in writes {
-            let bytes = Array(value.utf8)
-            let written = bytes.withUnsafeBytes { pwrite(descriptor, $0.baseAddress, bytes.count, off_t(offset)) }
-            guard written == bytes.count else { throw CheckpointError.writeFailed(reason: errnoText()) }
-        }
-        guard fsync(descriptor) == 0 else { throw CheckpointError.writeFailed(reason: errnoText()) }
-        let status = close(descriptor)
-        descriptor = -1
-        guard status == 0 else { throw CheckpointError.writeFailed(reason: errnoText()) }
+        for (offset, value) in writes { try output.write(Array(value.utf8), at: offset) }
+        if commitsOutput { try output.commit() }
         return Result(fileSize: 8 + headerLength + dataSize, dataSize: dataSize, headerLength: headerLength)
     }
-
-    private func writeAll(_ bytes: [UInt8]) throws {
-        try writeFully(descriptor, bytes)
-        offset += bytes.count
-        writeback.written(upTo: offset)
-    }
-
-    private func errnoText() -> String { String(cString: strerror(errno)) }
-
 }
 

@@ -8,20 +8,23 @@ import Darwin
 ///
 /// - Throws: `CheckpointError.writeFailed` with the system's reason.
 func writeFully(_ descriptor: Int32, _ bytes: [UInt8]) throws {
-    try bytes.withUnsafeBytes { buffer in
-        var done = 0
-        while done < buffer.count {
-            guard let base = buffer.baseAddress else { return }
-            #if canImport(Glibc)
-            let count = Glibc.write(descriptor, base + done, buffer.count - done)
-            #else
-            let count = Darwin.write(descriptor, base + done, buffer.count - done)
-            #endif
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw CheckpointError.writeFailed(reason: String(cString: strerror(errno)))
-            }
-            done += count
+    try bytes.withUnsafeBytes { try writeFully(descriptor, $0) }
+}
+
+/// Writes all of `buffer` to `descriptor` with write(2), retrying short writes and EINTR.
+func writeFully(_ descriptor: Int32, _ buffer: UnsafeRawBufferPointer) throws {
+    guard let base = buffer.baseAddress else { return }
+    var done = 0
+    while done < buffer.count {
+        #if canImport(Glibc)
+        let count = Glibc.write(descriptor, base + done, buffer.count - done)
+        #else
+        let count = Darwin.write(descriptor, base + done, buffer.count - done)
+        #endif
+        if count < 0 {
+            if errno == EINTR { continue }
+            throw CheckpointError.writeFailed(reason: String(cString: strerror(errno)))
         }
+        done += count
     }
 }

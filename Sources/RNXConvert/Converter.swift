@@ -12,24 +12,23 @@ import Darwin
 /// Converts a checkpoint to `.rnw`, streaming one tensor at a time.
 ///
 /// The tensors are mapped onto their architecture (detected, or `--arch`) before anything is written; then each is
-/// read, adapted and appended to a temporary file in the output's directory while the input's SHA-256 and the
-/// data section's are computed on other threads. Only when everything succeeded is the file synced and renamed into
-/// place, so an error leaves no output behind, and the input is only ever read.
+/// read, adapted and appended to an `OutputFile` (unnamed until committed) while the input's SHA-256 and the
+/// data section's are computed on other threads. Only when everything succeeded is the file synced and linked into
+/// place, so an error or a signal leaves no output behind, and the input is only ever read.
 public enum Converter {
     /// Refuses an output that exists (unless `force`) or that is the input itself. Call before `convert`.
     public static func checkOutput(_ output: String, input: String, force: Bool) throws {
-        var outputInfo = stat()
-        guard stat(output, &outputInfo) == 0 else { return }
-        var inputInfo = stat()
-        if stat(input, &inputInfo) == 0 && inputInfo.st_dev == outputInfo.st_dev && inputInfo.st_ino == outputInfo.st_ino {
-            throw ConvertError.outputIsInput(path: output)
-        }
-        if !force { throw ConvertError.outputExists(path: output) }
+        try mapOutputErrors(output) { try OutputFile.checkDestination(output, force: force, inputs: [input]) }
     }
 
     /// Converts `checkpoint` (opened from `input`) to `output`.
     ///
-    /// - Parameter progress: called after each tensor with (bytes done, bytes in all).
+    /// - Parameters:
+    ///   - checkpoint: the opened source.
+    ///   - input: the source's path, hashed for the metadata and recorded by its base name.
+    ///   - output: where the `.rnw` file goes; it appears only when complete.
+    ///   - options: the architecture to insist on, the adaptations, `force`, the version to record.
+    ///   - progress: called after each tensor with (bytes done, bytes in all).
     public static func convert(
         _ checkpoint: Checkpoint, input: String, output: String, options: ConvertOptions,
         progress: ((Int, Int) -> Void)? = nil
@@ -57,7 +56,6 @@ public enum Converter {
         let labels = resolved.labels.map(plan.labels(from:))
         // A transformers model is written as the directory save_pretrained writes.
         let directoryOutput = library == .transformers
-        let weightsOutput = directoryOutput ? output + "/model.safetensors" : output
 
         // The input's digest goes into the header, so it is computed alongside and patched in at the end.
         let digest = BackgroundDigest(path: checkpoint.path)
@@ -75,6 +73,7 @@ public enum Converter {
             (RNWFormat.Key.sourceFormat, checkpoint.format.rawValue),
             (RNWFormat.Key.sourceSHA256, ""),
             (RNWFormat.Key.adaptations, jsonArray(notes)),
+            (RNWFormat.Key.adaptationSpec, Adaptation.record(options.adaptations)),
             (RNWFormat.Key.rnxVersion, options.rnxVersion),
             (RNWFormat.Key.dataSHA256, ""),
         ]
@@ -83,37 +82,27 @@ public enum Converter {
                 (RNWFormat.Key.library, library.rawValue), (RNWFormat.Key.sourceLibrary, source.naming.rawValue),
             ], at: 4)
         }
-        var createdDirectory = false
-        var directoryCommitted = false
-        defer {
-            // A failed transformers output leaves nothing behind either.
-            if directoryOutput && !directoryCommitted {
-                unlink(output + "/config.json")
-                if createdDirectory { rmdir(output) }
+
+        var folder: OutputDirectory?
+        if directoryOutput {
+            folder = try mapOutputErrors(output) {
+                try OutputDirectory(path: output, force: options.force, inputs: [input, checkpoint.path])
             }
         }
-        if directoryOutput {
-            createdDirectory = try createDirectory(output, force: options.force)
-            let config = TransformersConfig.json(for: target, labels: labels)
-            try writeSmallFile(output + "/config.json", contents: config)
+        defer { folder?.abandon() }
+        let file = try mapOutputErrors(output) {
+            try folder.map { try $0.file(named: "model.safetensors") }
+                ?? OutputFile(path: output, force: options.force, inputs: [input])
         }
-
-        let outputURL = URL(fileURLWithPath: weightsOutput)
-        let directory = outputURL.deletingLastPathComponent().path
-        let temporary = outputURL.deletingLastPathComponent()
-            .appendingPathComponent(".\(outputURL.lastPathComponent).rnx-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
-            .path
+        // Whatever fails from here on (or interrupts: see OutputFile), nothing appears at `output`.
+        defer { file.abandon() }
         let writer: SafetensorsWriter
         do {
             writer = try SafetensorsWriter(
-                path: temporary, descriptors: outputDescriptors, metadata: metadata,
+                output: file, descriptors: outputDescriptors, metadata: metadata,
                 reservedKeys: [RNWFormat.Key.sourceSHA256, RNWFormat.Key.dataSHA256])
         } catch let error as CheckpointError {
-            throw ConvertError.cannotCreate(path: output, reason: reason(error))
-        }
-        var committed = false
-        defer {
-            if !committed { unlink(temporary) }
+            throw ConvertError.writeFailed(path: output, reason: reason(error))
         }
         let total = outputDescriptors.reduce(0) { $0 + $1.byteCount }
         var done = 0
@@ -139,70 +128,32 @@ public enum Converter {
             default: throw error
             }
         }
-        try publish(temporary, as: weightsOutput, force: options.force || directoryOutput)
-        committed = true
-        directoryCommitted = true
-        syncDirectory(directory.isEmpty ? "." : directory)
+        try mapOutputErrors(output) {
+            try file.commit()
+            if let folder {
+                let config = TransformersConfig.json(for: target, labels: labels)
+                try folder.write(Array(config.utf8), toFile: "config.json")
+                try folder.commit()
+            }
+        }
         return ConvertReport(
             input: input, output: output, config: target, tensorCount: outputDescriptors.count,
             adaptations: notes, outputSize: result.fileSize, dataSHA256: dataSHA256,
             sourceSHA256: sourceDigest)
     }
 
-    /// Makes the output directory of a transformers model; with `force` an existing one is reused, replacing the
-    /// two files rnx writes there.
-    /// Returns whether it made the directory.
-    private static func createDirectory(_ path: String, force: Bool) throws -> Bool {
-        if mkdir(path, 0o755) == 0 { return true }
-        let code = errno
-        guard code == EEXIST, force, PretrainedDirectory.isDirectory(path) else {
-            if code == EEXIST { throw ConvertError.outputExists(path: path) }
-            throw ConvertError.cannotCreate(path: path, reason: String(cString: strerror(code)))
-        }
-        return false
-    }
-
-    /// Writes `contents` to `path` through a temporary file renamed into place.
-    private static func writeSmallFile(_ path: String, contents: String) throws {
-        let temporary = path + ".rnx-\(getpid())"
+    /// Runs `body`, giving the output errors of `OutputFile` the convert pipeline's cases (with the path).
+    private static func mapOutputErrors<T>(_ output: String, _ body: () throws -> T) throws -> T {
         do {
-            try Data(contents.utf8).write(to: URL(fileURLWithPath: temporary))
-        } catch {
-            throw ConvertError.cannotCreate(path: path, reason: error.localizedDescription)
-        }
-        guard rename(temporary, path) == 0 else {
-            unlink(temporary)
-            throw ConvertError.writeFailed(path: path, reason: String(cString: strerror(errno)))
-        }
-    }
-
-    /// Moves the finished temporary file into place: atomically replacing with `force`, else never replacing.
-    private static func publish(_ temporary: String, as output: String, force: Bool) throws {
-        if force {
-            guard rename(temporary, output) == 0 else {
-                throw ConvertError.writeFailed(path: output, reason: String(cString: strerror(errno)))
+            return try body()
+        } catch let error as CheckpointError {
+            switch error {
+            case .outputExists: throw ConvertError.outputExists(path: output)
+            case .outputIsInput: throw ConvertError.outputIsInput(path: output)
+            case .cannotCreate: throw ConvertError.cannotCreate(path: output, reason: reason(error))
+            case .writeFailed: throw ConvertError.writeFailed(path: output, reason: reason(error))
+            default: throw error
             }
-            return
-        }
-        // link(2) fails if the output appeared meanwhile, where rename(2) would silently replace it.
-        guard link(temporary, output) == 0 else {
-            let code = errno
-            if code == EEXIST { throw ConvertError.outputExists(path: output) }
-            // Some file systems have no hard links; fall back to rename after a last check.
-            if access(output, F_OK) == 0 { throw ConvertError.outputExists(path: output) }
-            guard rename(temporary, output) == 0 else {
-                throw ConvertError.writeFailed(path: output, reason: String(cString: strerror(errno)))
-            }
-            return
-        }
-        unlink(temporary)
-    }
-
-    private static func syncDirectory(_ path: String) {
-        let fd = open(path, O_RDONLY | O_DIRECTORY)
-        if fd >= 0 {
-            fsync(fd)
-            close(fd)
         }
     }
 

@@ -18,7 +18,12 @@ public final class ProgressBar {
     private var lastDraw = Date.distantPast
     private var drawn = false
 
-    /// - Parameter isTerminal: whether stderr is a terminal; `isatty(2)` unless a test says otherwise.
+    /// A bar labelled `label`, drawn once `delay` seconds have passed.
+    ///
+    /// - Parameters:
+    ///   - label: the text before the bar, e.g. `converting`.
+    ///   - isTerminal: whether stderr is a terminal; `isatty(2)` unless a test says otherwise.
+    ///   - delay: seconds of work before the bar appears, so quick jobs stay silent.
     public init(label: String, isTerminal: Bool = isatty(2) != 0, delay: TimeInterval = 1) {
         self.label = label
         self.enabled = isTerminal

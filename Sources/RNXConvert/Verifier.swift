@@ -24,8 +24,10 @@ public enum Verifier {
     /// Verifies one file. Never throws: every failure becomes a problem in the result.
     ///
     /// - Parameters:
+    ///   - path: the file to verify.
     ///   - arch: check against this named architecture instead of the detected one.
-    ///   - sha256: the whole expected digest (already validated with `isDigest`).
+    ///   - expected: the whole expected digest (already validated with `isDigest`).
+    ///   - open: how the file is opened (with the command line's pickle limits).
     public static func verify(
         path: String, arch: String? = nil, sha256 expected: String? = nil,
         open: (String) throws -> Checkpoint = { try Checkpoint.open(path: $0) }

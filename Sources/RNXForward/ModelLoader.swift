@@ -17,6 +17,8 @@ public enum ModelLoader {
         public let notes: [String]
         /// Running-variance entries that are not positive and finite (names), found while loading.
         public let badRunningVariances: [String]
+        /// The adaptations the file says it was made with (`.rnw` metadata `adaptation_spec`), empty when none.
+        public let recordedAdaptations: [Adaptation]
         /// Class names in classifier-row order, when the model came with them (transformers' `id2label`).
         public var labels: [String]? = nil
         /// What mapping the file assumed rather than read (a transformers file without config.json), one line each.
@@ -25,13 +27,14 @@ public enum ModelLoader {
         /// Wraps a model built in code; the architecture defaults to the configuration's name.
         public init(
             model: ForwardModel, path: String? = nil, architecture: String? = nil, notes: [String] = [],
-            badRunningVariances: [String] = []
+            badRunningVariances: [String] = [], recordedAdaptations: [Adaptation] = []
         ) {
             self.model = model
             self.path = path
             self.architecture = architecture ?? model.config.displayName
             self.notes = notes
             self.badRunningVariances = badRunningVariances
+            self.recordedAdaptations = recordedAdaptations
         }
     }
 
@@ -64,31 +67,48 @@ public enum ModelLoader {
         _ model: String, arch: String? = nil, numClasses: Int? = nil, inChannels: Int? = nil,
         strideIn: StrideIn? = nil, limits: PickleLimits = .standard
     ) throws -> Loaded {
+        var adaptations: [Adaptation] = []
+        if let numClasses { adaptations.append(.numClasses(numClasses)) }
+        if let inChannels { adaptations.append(.inChannels(inChannels)) }
+        return try load(model, arch: arch, adaptations: adaptations, strideIn: strideIn, limits: limits)
+    }
+
+    /// Loads the checkpoint at `model` mapped onto its architecture (`arch`, or detected) with `adaptations`
+    /// applied in memory, exactly as `rnx convert` would apply them to the file.
+    public static func load(
+        _ model: String, arch: String? = nil, adaptations: [Adaptation], strideIn: StrideIn? = nil,
+        limits: PickleLimits = .standard
+    ) throws -> Loaded {
         let checkpoint = try Checkpoint.open(path: model, limits: limits)
         let resolved = try WeightMapping.resolve(
             checkpoint.descriptors, arch: arch, transformersConfig: checkpoint.companionConfig, strideIn: strideIn)
         let source = resolved.config
-        var adaptations: [Adaptation] = []
-        if let numClasses { adaptations.append(.numClasses(numClasses)) }
-        if let inChannels { adaptations.append(.inChannels(inChannels)) }
+        let recorded = try recordedAdaptations(in: checkpoint.details)
         let bad = try badRunningVariances(in: checkpoint)
         let name = source.displayName
         if adaptations.isEmpty {
             let forward = try ForwardModel(config: source, weights: checkpoint)
-            var loaded = Loaded(
-                model: forward, path: model, architecture: name, notes: resolved.notes, badRunningVariances: bad)
+            var loaded = Loaded(model: forward, path: model, architecture: name, notes: resolved.notes,
+                                badRunningVariances: bad, recordedAdaptations: recorded)
             loaded.labels = resolved.labels
             loaded.assumptions = resolved.notes
             return loaded
         }
         let plan = try AdaptationPlan(source: source, descriptors: checkpoint.descriptors, adaptations: adaptations)
         let forward = try ForwardModel(config: plan.target, weights: AdaptedSource(base: checkpoint, plan: plan))
-        var loaded = Loaded(
-            model: forward, path: model, architecture: name, notes: resolved.notes + plan.notes,
-            badRunningVariances: bad)
+        var loaded = Loaded(model: forward, path: model, architecture: name, notes: resolved.notes + plan.notes,
+                            badRunningVariances: bad, recordedAdaptations: recorded)
         loaded.labels = resolved.labels.map(plan.labels(from:))
         loaded.assumptions = resolved.notes
         return loaded
+    }
+
+    /// What an `.rnw` file records of its adaptations; other files record none.
+    static func recordedAdaptations(in details: CheckpointDetails) throws -> [Adaptation] {
+        guard details.metadata[RNWFormat.Key.format] == RNWFormat.formatName,
+              let record = details.metadata[RNWFormat.Key.adaptationSpec]
+        else { return [] }
+        return try Adaptation.parseRecord(record)
     }
 
     private static func positive(_ name: String, _ value: Int) throws -> Int {

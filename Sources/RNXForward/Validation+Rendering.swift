@@ -10,6 +10,9 @@ extension Validation {
         case .against(let path): lines.append("reference: \(path) (same model, other file)")
         case .selfCheck: lines.append("reference: none (self-check)")
         }
+        if !recordedAdaptations.isEmpty {
+            lines.append("adapted as the .rnw records: " + recordedAdaptations.joined(separator: "; "))
+        }
         if let c = comparison {
             lines.append("max abs error: \(c.maxAbsoluteError.scientific)")
             lines.append("relative error: \(c.relativeError.scientific) (tolerance \(relativeTolerance.scientific))")
@@ -53,6 +56,9 @@ extension Validation {
         case .expected(let path): fields += ["\"mode\":\"expect\"", "\"reference\":\(path.jsonQuoted)"]
         case .against(let path): fields += ["\"mode\":\"against\"", "\"reference\":\(path.jsonQuoted)"]
         case .selfCheck: fields += ["\"mode\":\"self-check\""]
+        }
+        if !recordedAdaptations.isEmpty {
+            fields.append("\"recorded_adaptations\":[\(recordedAdaptations.map(\.jsonQuoted).joined(separator: ","))]")
         }
         if let c = comparison {
             fields += [

@@ -26,6 +26,22 @@ public struct Validation: Sendable {
     public let badRunningVariances: [String]
     /// Convolutions whose output (after bias, residual and ReLU) is all zero for the whole input (self-check).
     public let deadLayers: [String]
+    /// The adaptations applied to one side because the other file records them (`.rnw` metadata), one line each.
+    public var recordedAdaptations: [String] = []
+
+    /// The default relative tolerance for logits of weights stored as `adaptations` say: float32's 1e-4, or
+    /// what rounding every weight to a 16-bit float costs (f16 keeps 11 significant bits, bf16 8).
+    public static func defaultTolerance(after adaptations: [Adaptation]) -> Double {
+        var tolerance = 1e-4
+        for case .dtype(let dtype) in adaptations {
+            switch dtype {
+            case .float16: tolerance = max(tolerance, 1e-2)
+            case .bfloat16: tolerance = max(tolerance, 5e-2)
+            default: break
+            }
+        }
+        return tolerance
+    }
 
     /// Whether the model passes.
     public var passed: Bool {

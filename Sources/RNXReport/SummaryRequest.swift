@@ -60,10 +60,14 @@ public struct SummaryRequest: Sendable, Hashable {
 
     /// The summary of `base` adjusted by the request.
     public func render(config base: ResNetConfig, name: String) throws -> String {
+        try table(config: base, name: name).render(format, options: textOptions, architecture: name)
+    }
+
+    /// The table of `base` adjusted by the request, as data.
+    public func table(config base: ResNetConfig, name: String) throws -> SummaryTable {
         let (config, input) = try resolve(base)
         let trace = try ForwardTrace(config: config, input: input, architectureName: name)
-        let table = try SummaryTable(trace: trace, style: style, depth: depth, batchLabel: batchSize)
-        return table.render(format, options: textOptions, architecture: name)
+        return try SummaryTable(trace: trace, style: style, depth: depth, batchLabel: batchSize)
     }
 
     /// The summary of the architecture detected in the checkpoint at `path` (any format `Checkpoint.open` reads).
@@ -79,6 +83,14 @@ public struct SummaryRequest: Sendable, Hashable {
     /// The summary of the architecture detected from `descriptors` (and a transformers `config.json`), as
     /// `render(checkpointAt:)`.
     public func render(descriptors: [TensorDescriptor], transformersConfig: [UInt8]? = nil) throws -> String {
+        let (table, name) = try table(descriptors: descriptors, transformersConfig: transformersConfig)
+        return table.render(format, options: textOptions, architecture: name)
+    }
+
+    /// The table of the architecture detected from `descriptors`, as data, and the architecture's name.
+    public func table(
+        descriptors: [TensorDescriptor], transformersConfig: [UInt8]? = nil
+    ) throws -> (table: SummaryTable, name: String) {
         let detected = try WeightMapping.layout(
             descriptors, transformersConfig: transformersConfig, strideIn: strideIn
         ).config
@@ -90,6 +102,6 @@ public struct SummaryRequest: Sendable, Hashable {
             parameterBytes: CheckpointFit.parameterBytes(descriptors, config: config))
         table.unfittingTensors = CheckpointFit.unfitting(descriptors, config: config)
         table.missingTensors = CheckpointFit.missing(descriptors, config: config)
-        return table.render(format, options: textOptions, architecture: name)
+        return (table, name)
     }
 }

@@ -57,6 +57,8 @@ public struct SummaryTable: Sendable {
     /// Builds the table of `trace` in `style`.
     ///
     /// - Parameters:
+    ///   - trace: the layer calls of one forward pass, with their shapes.
+    ///   - style: torchinfo's table or torchsummary's.
     ///   - depth: torchinfo's `depth`: rows nested deeper are not shown (their figures still count).
     ///   - batchLabel: torchsummary's `batch_size` argument, printed in place of the batch (default -1).
     ///   - parameterBytes: the size of the parameters when they are not float32 (a file's dtypes).

@@ -12,7 +12,10 @@ struct ArchsCommand: ParsableCommand {
             """
     )
 
+    @Flag(help: "Print the list as a JSON array (name, family, block, stages, groups, width_per_group, shortcut, parameters).")
+    var json = false
+
     func run() throws {
-        print(ArchitectureList.render())
+        print(json ? ArchitectureList.json() : ArchitectureList.render())
     }
 }

@@ -35,6 +35,16 @@ struct ModelOptions: ParsableArguments {
         if let inChannels, inChannels < 1 { throw ValidationError("--in-channels must be at least 1") }
     }
 
+    /// Whether the command line adapts the model itself (`--num-classes`, `--in-channels`).
+    var adapts: Bool { numClasses != nil || inChannels != nil }
+
+    /// Loads the file MODEL with `adaptations` (e.g. those another file records) instead of these options'.
+    func load(_ model: String, adaptations: [Adaptation]) throws -> ModelLoader.Loaded {
+        try onFile(model) {
+            try ModelLoader.load(model, arch: arch, adaptations: adaptations, limits: pickleLimits.limits)
+        }
+    }
+
     /// Loads MODEL (a file, or with `allowName` an architecture name, which wins over a file of that name) with
     /// these options.
     func load(_ model: String, allowName: Bool = false) throws -> ModelLoader.Loaded {

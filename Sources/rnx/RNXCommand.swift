@@ -1,5 +1,6 @@
 import ArgumentParser
 import CMalloc
+import RNXTensor
 
 #if canImport(Glibc)
 import Glibc
@@ -23,6 +24,7 @@ struct RNXCommand: ParsableCommand {
             ArchsCommand.self,
             InspectCommand.self,
             SummaryCommand.self,
+            DiagramCommand.self,
             ConvertCommand.self,
             VerifyCommand.self,
             RunCommand.self,

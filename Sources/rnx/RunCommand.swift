@@ -31,6 +31,9 @@ struct RunCommand: ParsableCommand {
     @OptionGroup var options: ModelOptions
 
     func run() throws {
+        // Created first, so an output that cannot be written is found before the forward pass; an existing file
+        // is replaced only once the new one is complete, and an interrupted run leaves nothing (OutputFile).
+        let file = try onFile(output) { try OutputFile(path: output, force: true, inputs: [model, input]) }
         let loaded = try options.load(model)
         let x = try onFile(input) { try NumpyArray(contentsOfFile: input) }
         let bar = ProgressBar(label: "run")
@@ -40,7 +43,8 @@ struct RunCommand: ParsableCommand {
                                         progress: bar.update(done:total:))
         }
         try onFile(output) {
-            try NumpyArray(shape: [x.shape[0], loaded.model.config.numClasses], values: logits).write(toFile: output)
+            try NumpyArray(shape: [x.shape[0], loaded.model.config.numClasses], values: logits).write(to: file)
+            try file.commit()
         }
     }
 }

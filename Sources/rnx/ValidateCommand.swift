@@ -1,4 +1,5 @@
 import ArgumentParser
+import RNXArch
 import RNXCheckpoint
 import RNXForward
 
@@ -10,7 +11,10 @@ struct ValidateCommand: ParsableCommand {
         discussion: """
             With --input and --expect, runs MODEL on the input and compares with logits PyTorch computed. With \
             --against, runs both files (e.g. a .rnw and the .pth it came from) on the same input (--input, or a \
-            fixed deterministic batch of two images) and compares them. Reported: max absolute error, max error \
+            fixed deterministic batch of two images) and compares them; when one of the two is an .rnw file, the \
+            adaptations it records (--num-classes, --classes, --in-channels, --dtype of rnx convert) are applied \
+            to the other first, and the default tolerance is the stored dtype's (1e-4 for f32, 1e-2 for f16, \
+            5e-2 for bf16). Reported: max absolute error, max error \
             relative to the largest reference logit, cosine similarity, top-1 and top-5 agreement. It passes when \
             the relative error is at most --rtol and every sample has the same top-1 class.
 
@@ -39,8 +43,10 @@ struct ValidateCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Another file of the same model to compare with.", valueName: "OTHER"))
     var against: String?
 
-    @Option(help: "Largest accepted max error relative to the largest reference logit.")
-    var rtol: Double = 1e-4
+    @Option(help: ArgumentHelp(
+        "Largest accepted max error relative to the largest reference logit (default 1e-4; with --against an .rnw "
+            + "stored as f16 1e-2, as bf16 5e-2).", valueName: "R"))
+    var rtol: Double?
 
     @Flag(help: "Print the report as JSON.")
     var json = false
@@ -50,7 +56,7 @@ struct ValidateCommand: ParsableCommand {
     func validate() throws {
         if expect != nil && against != nil { throw ValidationError("--expect and --against cannot be combined") }
         if expect != nil && input == nil { throw ValidationError("--expect needs --input") }
-        guard rtol >= 0, rtol.isFinite else { throw ValidationError("--rtol must be a non-negative number") }
+        if let rtol, !(rtol >= 0 && rtol.isFinite) { throw ValidationError("--rtol must be a non-negative number") }
     }
 
     func run() throws {
@@ -61,14 +67,33 @@ struct ValidateCommand: ParsableCommand {
             let y = try onFile(expect) { try NumpyArray(contentsOfFile: expect) }
             report = try onFile(model) {
                 try Validation.compare(loaded, modelPath: model, input: x, expected: y, expectedPath: expect,
-                                       relativeTolerance: rtol, threads: options.threads)
+                                       relativeTolerance: rtol ?? 1e-4, threads: options.threads)
             }
         } else if let against {
-            let other = try options.load(against)
-            report = try onFile(model) {
-                try Validation.compare(loaded, modelPath: model, against: other, referencePath: against, input: x,
-                                       relativeTolerance: rtol, threads: options.threads)
+            var first = loaded
+            var other = try options.load(against)
+            // What one file records of its conversion is applied to the other, unless the user adapts both. A
+            // stored dtype is not: its rounding is what the comparison measures, against the dtype's tolerance.
+            var recorded: [Adaptation] = []
+            var adaptedNotes: [String] = []
+            if !options.adapts {
+                if !first.recordedAdaptations.isEmpty && other.recordedAdaptations.isEmpty {
+                    recorded = first.recordedAdaptations
+                    other = try options.load(against, adaptations: recorded.filter { !$0.isDType })
+                    adaptedNotes = other.notes
+                } else if first.recordedAdaptations.isEmpty && !other.recordedAdaptations.isEmpty {
+                    recorded = other.recordedAdaptations
+                    first = try options.load(model, adaptations: recorded.filter { !$0.isDType })
+                    adaptedNotes = first.notes
+                }
             }
+            var compared = try onFile(model) {
+                try Validation.compare(first, modelPath: model, against: other, referencePath: against, input: x,
+                                       relativeTolerance: rtol ?? Validation.defaultTolerance(after: recorded),
+                                       threads: options.threads)
+            }
+            compared.recordedAdaptations = adaptedNotes
+            report = compared
         } else {
             report = try onFile(model) {
                 try Validation.selfCheck(loaded, modelPath: model, input: x, threads: options.threads)

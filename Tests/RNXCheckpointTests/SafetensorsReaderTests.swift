@@ -117,7 +117,10 @@ struct SafetensorsReaderTests {
             try writer.write(try Tensor(floats: [1, 2, 3], shape: [3]))
         }
         #expect(throws: CheckpointError.writeFailed(reason: "1 tensors were never written")) { try writer.finish() }
-        #expect(throws: CheckpointError.cannotCreate(reason: "File exists")) {
+        // The unfinished writer left nothing at `path`; a file that is there is refused.
+        #expect(!FileManager.default.fileExists(atPath: path))
+        try Data("x".utf8).write(to: URL(fileURLWithPath: path))
+        #expect(throws: CheckpointError.outputExists) {
             try SafetensorsWriter(path: path, descriptors: descriptors, metadata: [])
         }
     }

@@ -37,13 +37,13 @@ struct ConverterTests {
         let sourceDigest = try FileDigest.sha256(path: Self.input).file
         #expect(layout.metadataKeys == [
             "format", "format_version", "architecture", "config", "num_classes", "in_channels", "source_file",
-            "source_format", "source_sha256", "adaptations", "rnx_version", "data_sha256",
+            "source_format", "source_sha256", "adaptations", "adaptation_spec", "rnx_version", "data_sha256",
         ])
         let config = #"{"family":"cifar","block":"basic","layers":[1,1,1],"groups":1,"width_per_group":64,"num_classes":10,"in_channels":3,"shortcut":"A"}"#
         #expect(layout.metadata == [
             "format": "rnw", "format_version": "1", "architecture": "custom", "config": config, "num_classes": "10",
             "in_channels": "3", "source_file": "cifar-tiny.safetensors", "source_format": "safetensors",
-            "source_sha256": sourceDigest, "adaptations": "[]", "rnx_version": "9.9.9",
+            "source_sha256": sourceDigest, "adaptations": "[]", "adaptation_spec": "[]", "rnx_version": "9.9.9",
             "data_sha256": digests.section ?? "",
         ])
         #expect(report.dataSHA256 == digests.section)
@@ -62,6 +62,9 @@ struct ConverterTests {
         #expect(
             layout.metadata["adaptations"]
                 == #"["classifier linear rows 9, 0 selected from 10","conv1 summed over 3 input channels into 1","floating tensors converted from f16 to bf16"]"#)
+        #expect(
+            layout.metadata["adaptation_spec"]
+                == #"[{"classes": [9, 0]}, {"in_channels": 1}, {"dtype": "bf16"}]"#)
         let shapes = Dictionary(uniqueKeysWithValues: layout.entries.map { ($0.descriptor.name, $0.descriptor) })
         #expect(shapes["linear.weight"]?.shape == [2, 64])
         #expect(shapes["conv1.weight"]?.shape == [16, 1, 3, 3])

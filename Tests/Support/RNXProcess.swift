@@ -23,10 +23,12 @@ public struct RNXProcess {
         return Fixtures.root.appendingPathComponent(".build/debug/rnx")
     }
 
-    /// Runs `rnx` with `arguments`, optionally in `directory`, and waits for it.
-    public static func run(_ arguments: [String], in directory: URL? = nil, stdin: Data? = nil) throws -> Result {
+    /// Runs `rnx` (or `executable`) with `arguments`, optionally in `directory`, and waits for it.
+    public static func run(
+        _ arguments: [String], in directory: URL? = nil, stdin: Data? = nil, executable: URL? = nil
+    ) throws -> Result {
         let process = Process()
-        process.executableURL = binary
+        process.executableURL = executable ?? binary
         process.arguments = arguments
         if let directory { process.currentDirectoryURL = directory }
         let out = Pipe(), err = Pipe()
