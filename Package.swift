@@ -80,7 +80,9 @@ let package = Package(
                 "RNXTestSupport", "RNXCheckpoint", "RNXTensor", "RNXPickle",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
-        .testTarget(name: "RNXArchTests", dependencies: ["RNXTestSupport", "RNXArch", "RNXTensor"]),
+        .testTarget(
+            name: "RNXArchTests",
+            dependencies: ["RNXTestSupport", "RNXArch", "RNXTensor", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "RNXForwardTests", dependencies: ["RNXTestSupport", "RNXForward", "RNXArch", "RNXTensor", "RNXCheckpoint", "COpenBLAS"]),
         .testTarget(name: "RNXConvertTests", dependencies: ["RNXTestSupport", "RNXConvert", "RNXCheckpoint", "RNXArch", "RNXTensor"]),
         .testTarget(name: "RNXReportTests", dependencies: ["RNXTestSupport", "RNXReport", "RNXArch", "RNXCheckpoint", "RNXTensor"]),

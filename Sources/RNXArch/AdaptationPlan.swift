@@ -112,7 +112,7 @@ public struct AdaptationPlan: Sendable {
             result.shape = [target.numClasses, descriptor.shape[1]]
         } else if descriptor.name == classifierBias, descriptor.shape.count == 1 {
             result.shape = [target.numClasses]
-        } else if descriptor.name == "conv1.weight", descriptor.shape.count == 4 {
+        } else if descriptor.name == source.stemWeightName, descriptor.shape.count == 4 {
             result.shape[1] = target.inChannels
         }
         if let outputDType, descriptor.dtype.isFloatingPoint { result.dtype = outputDType }
@@ -124,13 +124,21 @@ public struct AdaptationPlan: Sendable {
         var result = tensor
         if name == classifierWeight || name == classifierBias {
             result = try adaptClassifier(tensor, isWeight: name == classifierWeight)
-        } else if name == "conv1.weight", tensor.shape.count == 4, tensor.shape[1] != target.inChannels {
+        } else if name == source.stemWeightName, tensor.shape.count == 4, tensor.shape[1] != target.inChannels {
             result = try adaptStem(tensor)
         }
         if let outputDType, result.dtype.isFloatingPoint, result.dtype != outputDType {
             result = try result.converted(to: outputDType)
         }
         return result
+    }
+
+    /// The labels of the adapted classifier's rows, from the source's: selected rows keep theirs, new rows are
+    /// named `LABEL_<row>` as transformers names rows without a label.
+    public func labels(from sourceLabels: [String]) -> [String] {
+        if let rowSelection { return rowSelection.map { $0 < sourceLabels.count ? sourceLabels[$0] : "LABEL_\($0)" } }
+        guard let newRows else { return sourceLabels }
+        return sourceLabels + (sourceLabels.count..<(sourceLabels.count + newRows.count)).map { "LABEL_\($0)" }
     }
 
     private var classifierWeight: String { source.classifierName + ".weight" }

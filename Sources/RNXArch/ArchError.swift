@@ -14,6 +14,10 @@ public enum ArchError: Error, Equatable, Sendable {
     case classIndexOutOfRange(index: Int, classes: Int)
     /// An adaptation that cannot be done (e.g. zero classes); the text says which and why.
     case invalidAdaptation(String)
+    /// A transformers `config.json` that is malformed or describes a ResNet rnx does not run.
+    case invalidTransformersConfig(String)
+    /// `--to LIBRARY` for an architecture that library cannot build.
+    case notInLibrary(architecture: String, library: String, reason: String)
     /// A file's recorded adaptations (`.rnw` metadata `adaptation_spec`) that cannot be read back: the reason.
     case invalidAdaptationRecord(String)
 }
@@ -48,7 +52,8 @@ public enum MappingProblem: Equatable, Sendable, CustomStringConvertible {
 extension ArchError: RNXError {
     public var category: ErrorCategory {
         switch self {
-        case .mismatch, .unsupportedLayout, .invalidAdaptationRecord: .badData
+        case .mismatch, .unsupportedLayout, .invalidTransformersConfig, .invalidAdaptationRecord: .badData
+        case .notInLibrary: .usage
         case .unknownArchitecture, .notArchitectureOrFile, .classIndexOutOfRange, .invalidAdaptation: .usage
         }
     }
@@ -71,6 +76,10 @@ extension ArchError: RNXError {
             return "class index \(index) is out of range: the classifier has \(classes) rows (0-\(classes - 1))"
         case .invalidAdaptation(let reason):
             return reason
+        case .invalidTransformersConfig(let reason):
+            return "transformers config.json: " + reason
+        case .notInLibrary(let architecture, let library, let reason):
+            return "\(library) has no \(architecture): \(reason)"
         case .invalidAdaptationRecord(let reason):
             return "the recorded adaptations (metadata 'adaptation_spec') cannot be read: \(reason)"
         }

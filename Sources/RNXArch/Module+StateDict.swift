@@ -35,6 +35,8 @@ extension Module {
         case .linear(let inFeatures, let outFeatures):
             entries.append(Entry(name: key("weight"), shape: [outFeatures, inFeatures], isParameter: true, isInteger: false))
             entries.append(Entry(name: key("bias"), shape: [outFeatures], isParameter: true, isInteger: false))
+        case .conv1d(let kernel, _):
+            entries.append(Entry(name: key("weight"), shape: [1, 1, kernel], isParameter: true, isInteger: false))
         default:
             break
         }

@@ -17,6 +17,20 @@ extension ResNetConfig {
             "\"in_channels\":\(inChannels)",
             "\"shortcut\":\"\(shortcut.rawValue)\"",
         ]
-        return "{" + fields.joined(separator: ",") + "}"
+        // timm's and transformers' fields follow only when they differ from torchvision's, so torchvision and
+        // CIFAR configurations keep their description.
+        var extra: [String] = []
+        if stem != .conv7x7 {
+            extra.append("\"stem\":\"\(stem.timmName)\"")
+            extra.append("\"stem_width\":\(stem.channels[1])")
+        }
+        switch attention {
+        case .none: break
+        case .squeezeExcite(let reduction): extra.append("\"attention\":\"se\",\"se_reduction\":\(reduction)")
+        case .eca: extra.append("\"attention\":\"eca\"")
+        }
+        if naming != .torchvision { extra.append("\"naming\":\"\(naming.rawValue)\"") }
+        if strideInFirstConv { extra.append("\"stride_in\":\"1x1\"") }
+        return "{" + (fields + extra).joined(separator: ",") + "}"
     }
 }

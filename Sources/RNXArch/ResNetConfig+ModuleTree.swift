@@ -2,6 +2,15 @@
 extension ResNetConfig {
     /// The root module, whose parameter names are exactly the reference implementation's `state_dict()` keys.
     public var moduleTree: Module {
+        switch naming {
+        // torchvision cannot build timm's layers; such a configuration keeps timm's tree whatever it is called.
+        case .torchvision: needsTimm && family == .imagenet ? timmTree : torchvisionTree
+        case .timm: timmTree
+        case .transformers: transformersTree
+        }
+    }
+
+    private var torchvisionTree: Module {
         var children: [Module] = []
         switch family {
         case .imagenet:
@@ -13,14 +22,7 @@ extension ResNetConfig {
             children.append(conv("conv1", inChannels, stemChannels, kernel: 3, stride: 1, padding: 1))
             children.append(Module(name: "bn1", kind: .batchNorm2d(channels: stemChannels)))
         }
-        var channels = stemChannels
-        for (stage, count) in layers.enumerated() {
-            var blocks: [Module] = []
-            for index in 0..<count {
-                let stride = index == 0 ? self.stride(stage: stage) : 1
-                blocks.append(makeBlock(name: String(index), stage: stage, inChannels: channels, stride: stride))
-                channels = planes(stage: stage) * block.expansion
-            }
+        for (stage, blocks) in stageBlocks(makeBlock).enumerated() {
             children.append(Module(name: "layer\(stage + 1)", kind: .sequential, children: blocks))
         }
         if family == .imagenet {
@@ -31,19 +33,32 @@ extension ResNetConfig {
         return Module(name: "", kind: .resnet, children: children)
     }
 
-    private func conv(
+    /// Each stage's blocks, built by `make(name, stage, inChannels, stride)`: the first block of a stage takes the
+    /// previous stage's channels and the stage's stride, the others stride 1.
+    func stageBlocks(_ make: (String, Int, Int, Int) -> Module) -> [[Module]] {
+        var channels = stemChannels
+        return layers.enumerated().map { stage, count in
+            (0..<count).map { index in
+                let module = make(String(index), stage, channels, index == 0 ? self.stride(stage: stage) : 1)
+                channels = planes(stage: stage) * block.expansion
+                return module
+            }
+        }
+    }
+
+    func conv(
         _ name: String, _ inChannels: Int, _ outChannels: Int, kernel: Int, stride: Int = 1, padding: Int = 0,
-        groups: Int = 1
+        groups: Int = 1, bias: Bool = false
     ) -> Module {
         Module(
             name: name,
             kind: .conv2d(
                 Conv2dSpec(
                     inChannels: inChannels, outChannels: outChannels, kernel: kernel, stride: stride,
-                    padding: padding, groups: groups)))
+                    padding: padding, groups: groups, bias: bias)))
     }
 
-    private func makeBlock(name: String, stage: Int, inChannels: Int, stride: Int) -> Module {
+    private func makeBlock(_ name: String, _ stage: Int, _ inChannels: Int, _ stride: Int) -> Module {
         let planes = self.planes(stage: stage)
         let outChannels = planes * block.expansion
         var children: [Module] = []
@@ -70,7 +85,7 @@ extension ResNetConfig {
             children.append(projection(name: "downsample", inChannels, outChannels, stride: stride))
         case (.imagenet, _, false):
             break
-        case (.cifar, .projection, true):
+        case (.cifar, .projection, true), (.cifar, .avgDown, true):
             children.append(projection(name: "shortcut", inChannels, outChannels, stride: stride))
         case (.cifar, .zeroPad, true):
             let pad = (outChannels - inChannels) / 2
@@ -81,7 +96,14 @@ extension ResNetConfig {
         case (.cifar, _, false):
             children.append(Module(name: "shortcut", kind: .sequential))
         }
-        return Module(name: name, kind: block == .basic ? .basicBlock : .bottleneck, children: children)
+        let main = block == .basic
+            ? (family == .imagenet ? ["conv1", "bn1", "relu", "conv2", "bn2"] : ["conv1", "bn1", "conv2", "bn2"])
+            : ["conv1", "bn1", "relu", "conv2", "bn2", "relu", "conv3", "bn3"]
+        let shortcutName = family == .cifar ? "shortcut" : (reshapes ? "downsample" : nil)
+        let spec = ResidualSpec(
+            typeName: block.torchClassName, mainPath: main, shortcut: shortcutName,
+            finalActivation: family == .imagenet ? "relu" : nil)
+        return Module(name: name, kind: .residual(spec), children: children)
     }
 
     private func projection(name: String, _ inChannels: Int, _ outChannels: Int, stride: Int) -> Module {

@@ -18,7 +18,65 @@ extension ResNetConfig {
         ("resnet56", .cifar(blocksPerStage: 9)),
         ("resnet110", .cifar(blocksPerStage: 18)),
         ("resnet1202", .cifar(blocksPerStage: 200)),
-    ]
+    ] + timmNamed
+
+    /// timm's ResNets beyond torchvision's (timm/models/resnet.py's registered names): `c` deep stem, `d` deep stem
+    /// and avg-down, `s` wide deep stem, `t` tiered stem and avg-down; `se`/`eca` attention.
+    static let timmNamed: [(name: String, config: ResNetConfig)] = {
+        let basic = ResNetConfig.Block.basic, bottleneck = ResNetConfig.Block.bottleneck
+        let deep = Stem.deep(width: 32), wide = Stem.deep(width: 64), tiered = Stem.deepTiered(width: 32)
+        let se = Attention.squeezeExcite(reduction: 16)
+        func timm(
+            _ block: Block, _ layers: [Int], stem: Stem = .conv7x7, avgDown: Bool = false,
+            attention: Attention = .none, groups: Int = 1, width: Int = 64
+        ) -> ResNetConfig {
+            ResNetConfig(
+                block: block, layers: layers, groups: groups, widthPerGroup: width,
+                shortcut: avgDown ? .avgDown : .projection, stem: stem, attention: attention, naming: .timm)
+        }
+        let r18 = [2, 2, 2, 2], r34 = [3, 4, 6, 3], r101 = [3, 4, 23, 3], r152 = [3, 8, 36, 3], r200 = [3, 24, 36, 3]
+        return [
+            ("resnet10t", timm(basic, [1, 1, 1, 1], stem: tiered, avgDown: true)),
+            ("resnet14t", timm(bottleneck, [1, 1, 1, 1], stem: tiered, avgDown: true)),
+            ("resnet18d", timm(basic, r18, stem: deep, avgDown: true)),
+            ("resnet26", timm(bottleneck, r18)),
+            ("resnet26d", timm(bottleneck, r18, stem: deep, avgDown: true)),
+            ("resnet26t", timm(bottleneck, r18, stem: tiered, avgDown: true)),
+            ("resnet34d", timm(basic, r34, stem: deep, avgDown: true)),
+            ("resnet50c", timm(bottleneck, r34, stem: deep)),
+            ("resnet50d", timm(bottleneck, r34, stem: deep, avgDown: true)),
+            ("resnet50s", timm(bottleneck, r34, stem: wide)),
+            ("resnet50t", timm(bottleneck, r34, stem: tiered, avgDown: true)),
+            ("resnet101c", timm(bottleneck, r101, stem: deep)),
+            ("resnet101d", timm(bottleneck, r101, stem: deep, avgDown: true)),
+            ("resnet101s", timm(bottleneck, r101, stem: wide)),
+            ("resnet152c", timm(bottleneck, r152, stem: deep)),
+            ("resnet152d", timm(bottleneck, r152, stem: deep, avgDown: true)),
+            ("resnet152s", timm(bottleneck, r152, stem: wide)),
+            ("resnet200", timm(bottleneck, r200)),
+            ("resnet200d", timm(bottleneck, r200, stem: deep, avgDown: true)),
+            ("resnext50d_32x4d", timm(bottleneck, r34, stem: deep, avgDown: true, groups: 32, width: 4)),
+            ("seresnet18", timm(basic, r18, attention: se)),
+            ("seresnet34", timm(basic, r34, attention: se)),
+            ("seresnet50", timm(bottleneck, r34, attention: se)),
+            ("seresnet50t", timm(bottleneck, r34, stem: tiered, avgDown: true, attention: se)),
+            ("seresnet101", timm(bottleneck, r101, attention: se)),
+            ("seresnet152", timm(bottleneck, r152, attention: se)),
+            ("seresnet152d", timm(bottleneck, r152, stem: deep, avgDown: true, attention: se)),
+            ("seresnet200d", timm(bottleneck, r200, stem: deep, avgDown: true, attention: se)),
+            ("seresnext26d_32x4d", timm(bottleneck, r18, stem: deep, avgDown: true, attention: se, groups: 32, width: 4)),
+            ("seresnext26t_32x4d", timm(bottleneck, r18, stem: tiered, avgDown: true, attention: se, groups: 32, width: 4)),
+            ("seresnext50_32x4d", timm(bottleneck, r34, attention: se, groups: 32, width: 4)),
+            ("seresnext101_32x4d", timm(bottleneck, r101, attention: se, groups: 32, width: 4)),
+            ("ecaresnet26t", timm(bottleneck, r18, stem: tiered, avgDown: true, attention: .eca)),
+            ("ecaresnet50d", timm(bottleneck, r34, stem: deep, avgDown: true, attention: .eca)),
+            ("ecaresnet50t", timm(bottleneck, r34, stem: tiered, avgDown: true, attention: .eca)),
+            ("ecaresnet101d", timm(bottleneck, r101, stem: deep, avgDown: true, attention: .eca)),
+            ("ecaresnet200d", timm(bottleneck, r200, stem: deep, avgDown: true, attention: .eca)),
+            ("ecaresnext26t_32x4d", timm(bottleneck, r18, stem: tiered, avgDown: true, attention: .eca, groups: 32, width: 4)),
+            ("ecaresnext50t_32x4d", timm(bottleneck, r34, stem: tiered, avgDown: true, attention: .eca, groups: 32, width: 4)),
+        ]
+    }()
 
     /// A CIFAR ResNet of depth 6n+2 with 10 classes.
     public static func cifar(blocksPerStage n: Int, shortcut: Shortcut = .zeroPad) -> ResNetConfig {
@@ -50,7 +108,13 @@ extension ResNetConfig {
             probe.numClasses = 10
             probe.shortcut = .zeroPad
         }
-        guard let base = ResNetConfig.named.first(where: { $0.config == probe })?.name else { return nil }
+        // A name is the architecture, whichever library's names the weights carry.
+        func sameArchitecture(_ other: ResNetConfig) -> Bool {
+            var other = other
+            other.naming = probe.naming
+            return other == probe
+        }
+        guard let base = ResNetConfig.named.first(where: { sameArchitecture($0.config) })?.name else { return nil }
         return family == .cifar && shortcut == .projection ? base + "-b" : base
     }
 }

@@ -30,6 +30,9 @@ public struct ResNetConfig: Hashable, Sendable {
         case zeroPad = "A"
         /// Option B: 1×1 convolution with stride and BatchNorm.
         case projection = "B"
+        /// timm's `avg_down` (ResNet-D): 2×2 stride-2 average pool (ceil mode, padding not counted) when the block
+        /// strides, then a 1×1 convolution and BatchNorm (`downsample.0`/`.1`/`.2`).
+        case avgDown = "avg_down"
     }
 
     public var family: Family
@@ -41,11 +44,25 @@ public struct ResNetConfig: Hashable, Sendable {
     public var numClasses: Int
     public var inChannels: Int
     public var shortcut: Shortcut
+    /// The ImageNet stem (the CIFAR stem is always one 3×3 convolution).
+    public var stem: Stem
+    /// Channel attention at the end of every block's main path (timm).
+    public var attention: Attention
+    /// Whose module names and classes the weights use.
+    public var naming: Naming
+    /// transformers' `downsample_in_bottleneck`: a Bottleneck strides in its first 1×1 convolution (the paper's
+    /// ResNet v1) instead of its 3×3 one (v1.5, torchvision's and timm's).
+    public var strideInFirstConv: Bool
 
     public init(
         family: Family = .imagenet, block: Block, layers: [Int], groups: Int = 1, widthPerGroup: Int = 64,
-        numClasses: Int = 1000, inChannels: Int = 3, shortcut: Shortcut? = nil
+        numClasses: Int = 1000, inChannels: Int = 3, shortcut: Shortcut? = nil, stem: Stem = .conv7x7,
+        attention: Attention = .none, naming: Naming = .torchvision, strideInFirstConv: Bool = false
     ) {
+        self.stem = stem
+        self.attention = attention
+        self.naming = naming
+        self.strideInFirstConv = strideInFirstConv
         self.family = family
         self.block = block
         self.layers = layers
@@ -57,10 +74,10 @@ public struct ResNetConfig: Hashable, Sendable {
     }
 
     /// Channels of the stem's output.
-    public var stemChannels: Int { family == .imagenet ? 64 : 16 }
+    public var stemChannels: Int { family == .imagenet ? stem.channels.last ?? 64 : 16 }
 
-    /// Planes of stage `index` (before the block's expansion).
-    public func planes(stage index: Int) -> Int { stemChannels << index }
+    /// Planes of stage `index` (before the block's expansion): 64, 128, ... (16, 32, 64 for CIFAR).
+    public func planes(stage index: Int) -> Int { (family == .imagenet ? 64 : 16) << index }
 
     /// Spatial stride of the first block of stage `index`.
     public func stride(stage index: Int) -> Int { index == 0 ? 1 : 2 }
@@ -73,6 +90,20 @@ public struct ResNetConfig: Hashable, Sendable {
     /// Features entering the classifier.
     public var featureCount: Int { planes(stage: layers.count - 1) * block.expansion }
 
-    /// The classifier's attribute name: torchvision's `fc`, the CIFAR implementation's `linear`.
-    public var classifierName: String { family == .imagenet ? "fc" : "linear" }
+    /// The classifier's state-dict prefix: torchvision's and timm's `fc`, the CIFAR implementation's `linear`,
+    /// transformers' `classifier.1`.
+    public var classifierName: String {
+        if naming == .transformers { return "classifier.1" }
+        return family == .imagenet ? "fc" : "linear"
+    }
+
+    /// The state-dict name of the stem's first convolution weight, whose dimension 1 is the input channels.
+    public var stemWeightName: String {
+        switch (naming, stem) {
+        case (.transformers, _): "resnet.embedder.embedder.convolution.weight"
+        case (_, .conv7x7): "conv1.weight"
+        case _ where family == .cifar: "conv1.weight"
+        default: "conv1.0.weight"
+        }
+    }
 }

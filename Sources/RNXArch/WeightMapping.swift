@@ -43,19 +43,8 @@ public enum WeightMapping {
     public static func resolve(
         _ descriptors: [TensorDescriptor], arch: String? = nil, numClasses: Int? = nil, inChannels: Int? = nil
     ) throws -> ResNetConfig {
-        var config: ResNetConfig
-        if let arch {
-            guard let named = ResNetConfig.named(arch) else { throw ArchError.unknownArchitecture(arch) }
-            config = named
-            let shapes = Dictionary(descriptors.map { ($0.name, $0.shape) }, uniquingKeysWith: { first, _ in first })
-            if let weight = shapes[config.classifierName + ".weight"], weight.count == 2 { config.numClasses = weight[0] }
-            if let stem = shapes["conv1.weight"], stem.count == 4 { config.inChannels = stem[1] }
-        } else {
-            config = try ArchitectureDetector.detect(descriptors)
-        }
-        if let numClasses { config.numClasses = numClasses }
-        if let inChannels { config.inChannels = inChannels }
-        try check(descriptors, against: config)
-        return config
+        try resolve(
+            descriptors, arch: arch, numClasses: numClasses, inChannels: inChannels, transformersConfig: nil
+        ).config
     }
 }

@@ -9,6 +9,8 @@ public struct Checkpoint: TensorSource, @unchecked Sendable {
     public let format: CheckpointFormat
     public let descriptors: [TensorDescriptor]
     public let details: CheckpointDetails
+    /// The `config.json` of the `save_pretrained` directory the weights came from (transformers), if any.
+    public var companionConfig: [UInt8]?
     private let loader: (Int) throws -> Tensor
 
     /// Creates a checkpoint over a format-specific `loader` that reads the tensor at an index of `descriptors`.

@@ -6,6 +6,8 @@
 /// `source_format` (`zip`, `legacy` or `safetensors`), `source_sha256`, `adaptations` (a JSON array of
 /// human-readable lines, `[]` if none), `adaptation_spec` (the same adaptations as a machine-readable JSON array,
 /// see `Adaptation.record(_:)`; files of rnx 0.1 lack it), `rnx_version`, `data_sha256` (SHA-256 of every byte after the header).
+/// Files of timm or transformers models also carry `library` (whose names the tensors use: `torchvision`,
+/// `timm`, `transformers`) and `source_library` (the input's), after `config`.
 /// The header is padded with spaces so the data starts at a multiple of 64 bytes.
 public enum RNWFormat {
     public static let formatName = "rnw"
@@ -25,5 +27,7 @@ public enum RNWFormat {
         public static let adaptationSpec = "adaptation_spec"
         public static let rnxVersion = "rnx_version"
         public static let dataSHA256 = "data_sha256"
+        public static let library = "library"
+        public static let sourceLibrary = "source_library"
     }
 }

@@ -12,11 +12,18 @@ public struct ConvertOptions: Sendable {
     public var rnxVersion: String
     /// The output format; nil chooses it from the output's extension (`OutputFormat.forPath`).
     public var format: OutputFormat?
+    /// Whose names to write (`--to`); nil keeps the input's. transformers writes a `save_pretrained` directory.
+    public var library: ResNetConfig.Naming?
+    /// Where a transformers Bottleneck strides, overriding `config.json` (`--stride-in`).
+    public var strideIn: StrideIn?
 
     public init(
         arch: String? = nil, adaptations: [Adaptation] = [], force: Bool = false, rnxVersion: String,
-        format: OutputFormat? = nil
+        format: OutputFormat? = nil, library: ResNetConfig.Naming? = nil, strideIn: StrideIn? = nil
     ) {
+        self.format = format
+        self.library = library
+        self.strideIn = strideIn
         self.arch = arch
         self.adaptations = adaptations
         self.force = force

@@ -34,19 +34,36 @@ public enum Converter {
         progress: ((Int, Int) -> Void)? = nil
     ) throws -> ConvertReport {
         try checkOutput(output, input: input, force: options.force)
-        let source = try WeightMapping.resolve(checkpoint.descriptors, arch: options.arch)
+        let resolved = try WeightMapping.resolve(
+            checkpoint.descriptors, arch: options.arch, transformersConfig: checkpoint.companionConfig,
+            strideIn: options.strideIn)
+        let source = resolved.config
         let plan = try AdaptationPlan(
             source: source, descriptors: checkpoint.descriptors, adaptations: options.adaptations)
-        let outputDescriptors = checkpoint.descriptors.map(plan.descriptor(for:))
-        let target = plan.target
-        let notes = extractionNotes(checkpoint.details) + plan.notes
+        let library = options.library ?? source.naming
+        let renaming = try LibraryRenaming(config: plan.target, to: library)
+        let outputDescriptors = checkpoint.descriptors.map(plan.descriptor(for:)).map { descriptor in
+            var renamed = descriptor
+            renamed.name = renaming.name(descriptor.name)
+            return renamed
+        }
+        var target = plan.target
+        target.naming = library
+        var notes = extractionNotes(checkpoint.details) + resolved.notes + plan.notes
+        if library != source.naming {
+            notes.append("renamed from \(source.naming.rawValue) names to \(library.rawValue) names")
+        }
+        let labels = resolved.labels.map(plan.labels(from:))
+        // A transformers model is written as the directory save_pretrained writes.
+        let directoryOutput = library == .transformers
 
         // The input's digest goes into the header, so it is computed alongside and patched in at the end.
-        let digest = BackgroundDigest(path: input)
+        let digest = BackgroundDigest(path: checkpoint.path)
         // Whatever happens, the background read of the input ends before convert returns.
         defer { _ = digest.waitIgnoringErrors() }
-        let metadata: [(key: String, value: String)] = [
-            (RNWFormat.Key.format, RNWFormat.formatName),
+        var metadata: [(key: String, value: String)] = [
+            // transformers refuses safetensors whose `format` is not `pt`; the rest of rnx's metadata is kept.
+            (RNWFormat.Key.format, directoryOutput ? "pt" : RNWFormat.formatName),
             (RNWFormat.Key.formatVersion, RNWFormat.version),
             (RNWFormat.Key.architecture, target.displayName),
             (RNWFormat.Key.config, target.jsonDescription),
@@ -60,6 +77,11 @@ public enum Converter {
             (RNWFormat.Key.rnxVersion, options.rnxVersion),
             (RNWFormat.Key.dataSHA256, ""),
         ]
+        if library != .torchvision || source.naming != .torchvision {
+            metadata.insert(contentsOf: [
+                (RNWFormat.Key.library, library.rawValue), (RNWFormat.Key.sourceLibrary, source.naming.rawValue),
+            ], at: 4)
+        }
 
         let total = outputDescriptors.reduce(0) { $0 + $1.byteCount }
         var done = 0
@@ -72,16 +94,37 @@ public enum Converter {
             progress?(done, total)
             return tensor
         }
-        let written = try writeAtomically(output, force: options.force, inputs: [input]) { file in
-            switch options.format ?? OutputFormat.forPath(output) {
-            case .rnw:
-                try writeRNW(
-                    file, output: output, descriptors: outputDescriptors, metadata: metadata, produce: produce,
-                    digest: digest, dataDigest: dataDigest)
-            case .pth:
-                try writePTH(
-                    file, output: output, descriptors: outputDescriptors, metadata: metadata, produce: produce,
-                    digest: digest, dataDigest: dataDigest)
+        let inputs = [input, checkpoint.path]
+        let written: (size: Int, source: String, data: String)
+        if directoryOutput {
+            // The weights and config.json are staged in a hidden folder that becomes `output` in one rename.
+            let folder = try mapOutputErrors(output) {
+                try OutputDirectory(path: output, force: options.force, inputs: inputs)
+            }
+            defer { folder.abandon() }
+            let file = try mapOutputErrors(output) { try folder.file(named: "model.safetensors") }
+            defer { file.abandon() }
+            written = try writeRNW(
+                file, output: output, descriptors: outputDescriptors, metadata: metadata, produce: produce,
+                digest: digest, dataDigest: dataDigest)
+            try mapOutputErrors(output) {
+                try file.commit()
+                let config = TransformersConfig.json(for: target, labels: labels)
+                try folder.write(Array(config.utf8), toFile: "config.json")
+                try folder.commit()
+            }
+        } else {
+            written = try writeAtomically(output, force: options.force, inputs: inputs) { file in
+                switch options.format ?? OutputFormat.forPath(output) {
+                case .rnw:
+                    try writeRNW(
+                        file, output: output, descriptors: outputDescriptors, metadata: metadata, produce: produce,
+                        digest: digest, dataDigest: dataDigest)
+                case .pth:
+                    try writePTH(
+                        file, output: output, descriptors: outputDescriptors, metadata: metadata, produce: produce,
+                        digest: digest, dataDigest: dataDigest)
+                }
             }
         }
         return ConvertReport(

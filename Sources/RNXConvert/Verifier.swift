@@ -48,7 +48,8 @@ public enum Verifier {
 
         // The digest is needed whatever else failed; one pass gives the file's and the data section's. It runs on
         // another thread while every tensor is read here, so the data check costs little extra wall time.
-        let digest = BackgroundDigest(path: path, sectionStart: safetensors?.dataOffset)
+        // A save_pretrained directory is verified through its weight file.
+        let digest = BackgroundDigest(path: checkpoint?.path ?? path, sectionStart: safetensors?.dataOffset)
         // A .pth rnx wrote records the SHA-256 of its tensors' bytes, hashed here as they are read.
         let pthMetadata = checkpoint.flatMap(rnxPTHMetadata)
         var tensorDigest: String?
@@ -71,7 +72,8 @@ public enum Verifier {
         var config: ResNetConfig?
         if let checkpoint {
             do {
-                config = try WeightMapping.resolve(checkpoint.descriptors, arch: arch)
+                config = try WeightMapping.resolve(
+                    checkpoint.descriptors, arch: arch, transformersConfig: checkpoint.companionConfig).config
                 result.architecture = config?.displayName
             } catch {
                 result.problems.append(describe(error))

@@ -8,7 +8,8 @@ import RNXTensor
 public final class ForwardModel: Sendable {
     /// The architecture the weights were mapped onto.
     public let config: ResNetConfig
-    let stem: ConvLayer
+    /// The stem's convolutions, BatchNorm folded, each followed by ReLU: one 7×7 or timm's three 3×3.
+    let stemLayers: [ConvLayer]
     let maxPool: (kernel: Int, stride: Int, padding: Int)?
     let blocks: [ResidualBlock]
     /// The classifier, `[numClasses, features]` row-major, and its bias.
@@ -22,31 +23,25 @@ public final class ForwardModel: Sendable {
     ///
     /// Every tensor the architecture needs must be present with its exact shape and a floating-point dtype
     /// (f16 and bf16 are widened to f32); other tensors in the source are ignored.
-    public init(config: ResNetConfig, weights source: some TensorSource) throws {
+    public init<Source: TensorSource>(config: ResNetConfig, weights source: Source) throws {
         self.config = config
         let loader = WeightLoader(source: source)
-        let tree = config.moduleTree
-        guard let conv1 = tree.child("conv1"), let bn1 = tree.child("bn1") else {
-            throw ForwardError.missingTensor("conv1.weight")
-        }
-        stem = try loader.folded(conv: conv1, batchNorm: bn1, prefix: "")
-        if case .maxPool2d(let kernel, let stride, let padding)? = tree.child("maxpool")?.kind {
-            maxPool = (kernel, stride, padding)
-        } else {
-            maxPool = nil
-        }
-        var blocks: [ResidualBlock] = []
-        for stage in tree.children where stage.name.hasPrefix("layer") {
-            for block in stage.children {
-                blocks.append(try loader.block(block, prefix: "\(stage.name).\(block.name)"))
-            }
-        }
-        self.blocks = blocks
-        let classifier = config.classifierName
+        // One walk over the module tree in registration order gives the stem, the blocks and the classifier,
+        // whichever library's names the tree uses.
+        var walk = WeightLoader<Source>.Walk()
+        try loader.walk(config.moduleTree, at: "", into: &walk)
+        guard !walk.convs.isEmpty else { throw ForwardError.missingTensor(config.stemWeightName) }
+        stemLayers = walk.convs
+        maxPool = walk.maxPool
+        blocks = walk.blocks
+        let classifier = walk.classifier ?? config.classifierName
         classifierWeights = try loader.floats(
             "\(classifier).weight", shape: [config.numClasses, config.featureCount])
         classifierBias = try loader.floats("\(classifier).bias", shape: [config.numClasses])
     }
+
+    /// The first stem convolution (the input's channels).
+    var stem: ConvLayer { stemLayers[0] }
 
     /// Runs one pass over an `[N, C, H, W]` float32 input in row-major order and returns `[N, numClasses]` logits.
     public func run(_ input: [Float], shape: [Int], threads: Int = ForwardThreads.defaultCount) throws -> [Float] {

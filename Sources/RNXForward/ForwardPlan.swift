@@ -44,6 +44,11 @@ public final class ForwardPlan {
         case maxPool(input: Int, output: Int, planes: Int, height: Int, width: Int, kernel: Int, stride: Int,
                      padding: Int, outHeight: Int, outWidth: Int)
         case averagePool(input: Int, planes: Int, height: Int, width: Int, windowHeight: Int, windowWidth: Int)
+        /// timm's avg-down pool (ceil mode, padding not counted).
+        case averagePoolCeil(input: Int, output: Int, planes: Int, height: Int, width: Int, kernel: Int,
+                             outHeight: Int, outWidth: Int)
+        /// Channel attention on `buffer` in place, then the residual and ReLU.
+        case attention(buffer: Int, residual: Int?, channels: Int, plane: Int, ChannelAttention)
     }
 
     private var steps: [Step] = []
@@ -51,6 +56,8 @@ public final class ForwardPlan {
     private let bufferSizes: [Int]
     private let cols: UnsafeMutablePointer<Float>
     private let features: UnsafeMutablePointer<Float>
+    /// Scratch for channel attention's means, gates and hidden units.
+    private let attentionScratch: UnsafeMutablePointer<Float>
     private let blas: BLAS
 
     /// Plans a pass over `[batch, channels, height, width]` inputs.
@@ -102,21 +109,28 @@ public final class ForwardPlan {
             return (oh, ow)
         }
 
-        var (h, w) = try convStep(model.stem, from: BufferID.input, to: 1, h: height, w: width, residual: .none,
-                                  relu: true)
-        var current = 1
-        var currentChannels = model.stem.outChannels
+        // The stem's convolutions alternate between buffers 1 and 2 (timm's deep stem has three).
+        var current = BufferID.input
+        var (h, w) = (height, width)
+        for (index, layer) in model.stemLayers.enumerated() {
+            let target = index % 2 == 0 ? 1 : 2
+            (h, w) = try convStep(layer, from: current, to: target, h: h, w: w, residual: .none, relu: true)
+            current = target
+        }
+        var currentChannels = model.stemLayers.last?.outChannels ?? channels
+        var attentionScratchSize = 0
         if let pool = model.maxPool {
             guard let oh = ConvLayer.outputSize(h, kernel: pool.kernel, stride: pool.stride, padding: pool.padding),
                   let ow = ConvLayer.outputSize(w, kernel: pool.kernel, stride: pool.stride, padding: pool.padding)
             else {
                 throw ForwardError.imageTooSmall(height: height, width: width, minimum: Self.minimumSize(model))
             }
-            steps.append(.maxPool(input: 1, output: 2, planes: currentChannels * batch, height: h, width: w,
-                                  kernel: pool.kernel, stride: pool.stride, padding: pool.padding,
+            let target = current == 1 ? 2 : 1
+            steps.append(.maxPool(input: current, output: target, planes: currentChannels * batch, height: h,
+                                  width: w, kernel: pool.kernel, stride: pool.stride, padding: pool.padding,
                                   outHeight: oh, outWidth: ow))
-            sizes[2] = max(sizes[2], currentChannels * batch * oh * ow)
-            (h, w, current) = (oh, ow, 2)
+            sizes[target] = max(sizes[target], currentChannels * batch * oh * ow)
+            (h, w, current) = (oh, ow, target)
         }
         for block in model.blocks {
             let free = [1, 2, 3, 4].filter { $0 != current }
@@ -134,6 +148,19 @@ public final class ForwardPlan {
                 residual = .zeroPad(buffer: current, channels: currentChannels, height: h, width: w, stride: stride,
                                     padBefore: padBefore)
                 shortcutSize = ((h - 1) / stride + 1, (w - 1) / stride + 1)
+            case .pooledProjection(let pool, let conv):
+                // ceil((h - k) / k) + 1 rows: the same ceil(h / 2) as the strided 3x3 for k = 2. The pooled map
+                // goes to the main path's first buffer, which is free until the main path starts.
+                let (ph, pw) = ((max(h - pool, 0) + pool - 1) / pool + 1, (max(w - pool, 0) + pool - 1) / pool + 1)
+                guard let pooledSize = CheckedArithmetic.product([currentChannels, batch, ph, pw]) else {
+                    throw tooLarge
+                }
+                steps.append(.averagePoolCeil(input: current, output: free[0], planes: currentChannels * batch,
+                                              height: h, width: w, kernel: pool, outHeight: ph, outWidth: pw))
+                sizes[free[0]] = max(sizes[free[0]], pooledSize)
+                shortcutSize = try convStep(conv, from: free[0], to: free[2], h: ph, w: pw, residual: .none,
+                                            relu: false)
+                residual = .buffer(free[2])
             }
             // Basic: x → a → b (+ shortcut). Bottleneck: x → a → b → a (+ shortcut).
             var source = current
@@ -141,9 +168,18 @@ public final class ForwardPlan {
             for (index, conv) in block.convs.enumerated() {
                 let last = index == block.convs.count - 1
                 let target = free[index % 2]
+                // With attention the last convolution's output is gated before the sum, in a step of its own.
+                let fused = last && block.attention == nil
                 (bh, bw) = try convStep(conv, from: source, to: target, h: bh, w: bw,
-                                        residual: last ? residual : .none, relu: true)
+                                        residual: fused ? residual : .none, relu: !last || fused)
                 source = target
+            }
+            if let attention = block.attention, let outChannels = block.convs.last?.outChannels {
+                var residualBuffer: Int?
+                if case .buffer(let id) = residual { residualBuffer = id }
+                steps.append(.attention(buffer: source, residual: residualBuffer, channels: outChannels,
+                                        plane: bh * bw, attention))
+                attentionScratchSize = max(attentionScratchSize, attention.scratchPerImage(channels: outChannels) * batch)
             }
             precondition(shortcutSize == (bh, bw), "residual shapes of a ResNet block always agree")
             (h, w, current) = (bh, bw, source)
@@ -173,12 +209,15 @@ public final class ForwardPlan {
         cols.initialize(repeating: 0, count: max(colsSize, 1))
         features = .allocate(capacity: max(currentChannels * batch, 1))
         features.initialize(repeating: 0, count: max(currentChannels * batch, 1))
+        attentionScratch = .allocate(capacity: max(attentionScratchSize, 1))
+        attentionScratch.initialize(repeating: 0, count: max(attentionScratchSize, 1))
     }
 
     deinit {
         for buffer in buffers { buffer.deallocate() }
         cols.deallocate()
         features.deallocate()
+        attentionScratch.deallocate()
     }
 
     /// The most memory a plan may hold for activations (64 GiB); larger inputs are refused with `inputTooLarge`.
@@ -227,6 +266,14 @@ public final class ForwardPlan {
             case .averagePool(let input, let planes, let h, let w, let windowHeight, let windowWidth):
                 Kernels.averagePool(input: buffers[input], planes: planes, height: h, width: w,
                                     windowHeight: windowHeight, windowWidth: windowWidth, output: features)
+            case .averagePoolCeil(let input, let output, let planes, let h, let w, let kernel, let oh, let ow):
+                Kernels.averagePoolCeil(input: buffers[input], planes: planes, height: h, width: w, kernel: kernel,
+                                        stride: kernel, outHeight: oh, outWidth: ow, output: buffers[output],
+                                        threads: threads)
+            case .attention(let buffer, let residual, let channels, let plane, let attention):
+                Kernels.channelAttention(buffers[buffer], channels: channels, batch: batch, plane: plane,
+                                         attention: attention, residual: residual.map { UnsafePointer(buffers[$0]) },
+                                         scratch: attentionScratch, threads: threads)
             }
         }
         return classify()
@@ -303,7 +350,11 @@ public final class ForwardPlan {
     }
 
     private static func accepts(_ model: ForwardModel, size: Int) -> Bool {
-        guard var side = model.stem.outputSize(size) else { return false }
+        var side = size
+        for layer in model.stemLayers {
+            guard let next = layer.outputSize(side) else { return false }
+            side = next
+        }
         if let pool = model.maxPool {
             guard let pooled = ConvLayer.outputSize(side, kernel: pool.kernel, stride: pool.stride, padding: pool.padding)
             else { return false }

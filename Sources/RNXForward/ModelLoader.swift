@@ -19,6 +19,10 @@ public enum ModelLoader {
         public let badRunningVariances: [String]
         /// The adaptations the file says it was made with (`.rnw` metadata `adaptation_spec`), empty when none.
         public let recordedAdaptations: [Adaptation]
+        /// Class names in classifier-row order, when the model came with them (transformers' `id2label`).
+        public var labels: [String]? = nil
+        /// What mapping the file assumed rather than read (a transformers file without config.json), one line each.
+        public var assumptions: [String] = []
 
         /// Wraps a model built in code; the architecture defaults to the configuration's name.
         public init(
@@ -41,7 +45,7 @@ public enum ModelLoader {
     /// checkpoint's pickle.
     public static func load(
         _ reference: ModelReference, arch: String? = nil, numClasses: Int? = nil, inChannels: Int? = nil,
-        limits: PickleLimits = .standard
+        strideIn: StrideIn? = nil, limits: PickleLimits = .standard
     ) throws -> Loaded {
         switch reference {
         case .architecture(let name, var config):
@@ -53,40 +57,50 @@ public enum ModelLoader {
             return Loaded(model: forward, path: nil, architecture: name, notes: ["synthetic weights"],
                           badRunningVariances: [])
         case .file(let path):
-            return try load(path, arch: arch, numClasses: numClasses, inChannels: inChannels, limits: limits)
+            return try load(path, arch: arch, numClasses: numClasses, inChannels: inChannels, strideIn: strideIn,
+                            limits: limits)
         }
     }
 
     /// Loads the checkpoint at `model`, mapped and adapted as `load(_:arch:numClasses:inChannels:limits:)` says.
     public static func load(
         _ model: String, arch: String? = nil, numClasses: Int? = nil, inChannels: Int? = nil,
-        limits: PickleLimits = .standard
+        strideIn: StrideIn? = nil, limits: PickleLimits = .standard
     ) throws -> Loaded {
         var adaptations: [Adaptation] = []
         if let numClasses { adaptations.append(.numClasses(numClasses)) }
         if let inChannels { adaptations.append(.inChannels(inChannels)) }
-        return try load(model, arch: arch, adaptations: adaptations, limits: limits)
+        return try load(model, arch: arch, adaptations: adaptations, strideIn: strideIn, limits: limits)
     }
 
     /// Loads the checkpoint at `model` mapped onto its architecture (`arch`, or detected) with `adaptations`
     /// applied in memory, exactly as `rnx convert` would apply them to the file.
     public static func load(
-        _ model: String, arch: String? = nil, adaptations: [Adaptation], limits: PickleLimits = .standard
+        _ model: String, arch: String? = nil, adaptations: [Adaptation], strideIn: StrideIn? = nil,
+        limits: PickleLimits = .standard
     ) throws -> Loaded {
         let checkpoint = try Checkpoint.open(path: model, limits: limits)
-        let source = try WeightMapping.resolve(checkpoint.descriptors, arch: arch)
+        let resolved = try WeightMapping.resolve(
+            checkpoint.descriptors, arch: arch, transformersConfig: checkpoint.companionConfig, strideIn: strideIn)
+        let source = resolved.config
         let recorded = try recordedAdaptations(in: checkpoint.details)
         let bad = try badRunningVariances(in: checkpoint)
         let name = source.displayName
         if adaptations.isEmpty {
             let forward = try ForwardModel(config: source, weights: checkpoint)
-            return Loaded(model: forward, path: model, architecture: name, notes: [], badRunningVariances: bad,
-                          recordedAdaptations: recorded)
+            var loaded = Loaded(model: forward, path: model, architecture: name, notes: resolved.notes,
+                                badRunningVariances: bad, recordedAdaptations: recorded)
+            loaded.labels = resolved.labels
+            loaded.assumptions = resolved.notes
+            return loaded
         }
         let plan = try AdaptationPlan(source: source, descriptors: checkpoint.descriptors, adaptations: adaptations)
         let forward = try ForwardModel(config: plan.target, weights: AdaptedSource(base: checkpoint, plan: plan))
-        return Loaded(model: forward, path: model, architecture: name, notes: plan.notes, badRunningVariances: bad,
-                      recordedAdaptations: recorded)
+        var loaded = Loaded(model: forward, path: model, architecture: name, notes: resolved.notes + plan.notes,
+                            badRunningVariances: bad, recordedAdaptations: recorded)
+        loaded.labels = resolved.labels.map(plan.labels(from:))
+        loaded.assumptions = resolved.notes
+        return loaded
     }
 
     /// What an `.rnw` file records of its adaptations; other files record none.

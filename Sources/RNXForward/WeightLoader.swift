@@ -35,13 +35,17 @@ struct WeightLoader<Source: TensorSource> {
         return tensor.floats()
     }
 
-    /// The convolution `conv` with the BatchNorm `batchNorm` folded in (eval mode).
+    /// The convolution `conv` with the BatchNorm `batchNorm` folded in (eval mode), both children of `prefix`.
     func folded(conv: Module, batchNorm: Module, prefix: String) throws -> ConvLayer {
+        try folded(conv: conv, at: join(prefix, conv.name), batchNorm: batchNorm, at: join(prefix, batchNorm.name))
+    }
+
+    /// The convolution `conv` at state-dict prefix `convName` with the BatchNorm at `bnName` folded in (a deep
+    /// stem's last convolution `conv1.6` is normalised by the top-level `bn1`).
+    func folded(conv: Module, at convName: String, batchNorm: Module, at bnName: String) throws -> ConvLayer {
         guard case .conv2d(let spec) = conv.kind, case .batchNorm2d(let channels) = batchNorm.kind else {
             preconditionFailure("module tree pairs every convolution with a BatchNorm")
         }
-        let convName = prefix.isEmpty ? conv.name : "\(prefix).\(conv.name)"
-        let bnName = prefix.isEmpty ? batchNorm.name : "\(prefix).\(batchNorm.name)"
         var weights = try floats("\(convName).weight", shape: spec.weightShape)
         let gamma = try floats("\(bnName).weight", shape: [channels])
         let beta = try floats("\(bnName).bias", shape: [channels])
@@ -62,25 +66,86 @@ struct WeightLoader<Source: TensorSource> {
             stride: spec.stride, padding: spec.padding, groups: spec.groups, weights: weights, bias: bias)
     }
 
-    /// A BasicBlock or Bottleneck with its shortcut.
-    func block(_ module: Module, prefix: String) throws -> ResidualBlock {
+    /// What a walk over part of the module tree found, in call order.
+    struct Walk {
         var convs: [ConvLayer] = []
+        var maxPool: (kernel: Int, stride: Int, padding: Int)?
+        var averagePool: Int?
+        var attention: ChannelAttention?
+        var zeroPad: (stride: Int, padBefore: Int, padAfter: Int)?
+        var blocks: [ResidualBlock] = []
+        var classifier: String?
+        var pendingConv: (Module, String)?
+    }
+
+    /// Walks `module` (at `path`) in registration order: pairs each convolution with the BatchNorm after it,
+    /// loads residual blocks whole and notes pools, attention and the classifier.
+    func walk(_ module: Module, at path: String, into walk: inout Walk) throws {
+        switch module.kind {
+        case .conv2d:
+            walk.pendingConv = (module, path)
+        case .batchNorm2d:
+            guard let (conv, convPath) = walk.pendingConv else { throw ForwardError.missingTensor("\(path).weight") }
+            walk.convs.append(try folded(conv: conv, at: convPath, batchNorm: module, at: path))
+            walk.pendingConv = nil
+        case .maxPool2d(let kernel, let stride, let padding):
+            walk.maxPool = (kernel, stride, padding)
+        case .avgPool2d(let kernel, _):
+            walk.averagePool = kernel
+        case .zeroPadShortcut(let stride, let padBefore, let padAfter):
+            walk.zeroPad = (stride, padBefore, padAfter)
+        case .residual:
+            walk.blocks.append(try block(module, prefix: path))
+        case .squeezeExcite, .efficientChannelAttention:
+            walk.attention = try attention(module, prefix: path)
+        case .linear:
+            walk.classifier = path
+        default:
+            for child in module.children { try self.walk(child, at: join(path, child.name), into: &walk) }
+        }
+    }
+
+    /// A residual block with its shortcut and attention, from its `ResidualSpec`.
+    func block(_ module: Module, prefix: String) throws -> ResidualBlock {
+        guard case .residual(let spec) = module.kind else { preconditionFailure("block(_:) takes a residual block") }
+        var main = Walk()
+        var seen = Set<String>()
+        for name in spec.mainPath where seen.insert(name).inserted {
+            guard let child = module.child(name) else { continue }
+            try walk(child, at: join(prefix, name), into: &main)
+        }
         var shortcut = ResidualBlock.Shortcut.identity
-        for child in module.children {
-            switch child.kind {
-            case .conv2d:
-                let bnName = "bn" + child.name.dropFirst("conv".count)
-                guard let batchNorm = module.child(bnName) else { throw ForwardError.missingTensor("\(prefix).\(bnName)") }
-                convs.append(try folded(conv: child, batchNorm: batchNorm, prefix: prefix))
-            case .sequential where child.children.count == 2:
-                shortcut = .projection(
-                    try folded(conv: child.children[0], batchNorm: child.children[1], prefix: "\(prefix).\(child.name)"))
-            case .zeroPadShortcut(let stride, let padBefore, let padAfter):
-                shortcut = .zeroPad(stride: stride, padBefore: padBefore, padAfter: padAfter)
-            default:
-                break
+        if let name = spec.shortcut, let child = module.child(name) {
+            var side = Walk()
+            try walk(child, at: join(prefix, name), into: &side)
+            if let conv = side.convs.first {
+                shortcut = side.averagePool.map { .pooledProjection(pool: $0, conv) } ?? .projection(conv)
+            } else if let pad = side.zeroPad {
+                shortcut = .zeroPad(stride: pad.stride, padBefore: pad.padBefore, padAfter: pad.padAfter)
             }
         }
-        return ResidualBlock(convs: convs, shortcut: shortcut)
+        return ResidualBlock(convs: main.convs, shortcut: shortcut, attention: main.attention)
+    }
+
+    /// timm's `se` module: SEModule's `fc1`/`fc2` or EcaModule's `conv`.
+    func attention(_ module: Module, prefix: String) throws -> ChannelAttention? {
+        if case .efficientChannelAttention = module.kind,
+           let conv = module.child("conv"), case .conv1d(let kernel, _) = conv.kind {
+            return .eca(kernel: try floats(join(prefix, "conv") + ".weight", shape: [1, 1, kernel]))
+        }
+        guard let fc1 = module.child("fc1"), case .conv2d(let reduce) = fc1.kind,
+              let fc2 = module.child("fc2"), case .conv2d(let expand) = fc2.kind
+        else { return nil }
+        let one = join(prefix, "fc1"), two = join(prefix, "fc2")
+        return .squeezeExcite(
+            channels: reduce.inChannels, reduced: reduce.outChannels,
+            reduce: try floats(one + ".weight", shape: reduce.weightShape),
+            reduceBias: try floats(one + ".bias", shape: [reduce.outChannels]),
+            expand: try floats(two + ".weight", shape: expand.weightShape),
+            expandBias: try floats(two + ".bias", shape: [expand.outChannels]))
+    }
+
+    private func join(_ prefix: String, _ name: String) -> String {
+        prefix.isEmpty ? name : prefix + "." + name
     }
 }

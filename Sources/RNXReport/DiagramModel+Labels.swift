@@ -28,7 +28,14 @@ extension DiagramModel {
         case .zeroPadShortcut(let stride, let before, let after):
             let label = stride > 1 ? "zero-pad +\(before + after), /\(stride)" : "zero-pad +\(before + after)"
             return (label, label)
-        case .batchNorm2d, .relu, .sequential, .basicBlock, .bottleneck, .resnet:
+        case .avgPool2d(let kernel, let stride):
+            let label = "\(kernel)×\(kernel) avg pool" + (stride > 1 ? ", /\(stride)" : "")
+            return (label, label)
+        case .conv1d(let kernel, _):
+            return ("ECA conv \(kernel)", "ECA \(kernel)")
+        // timm's attention is drawn through its layers; transformers' containers through theirs.
+        case .batchNorm2d, .relu, .sequential, .residual, .resnet, .container, .squeezeExcite,
+             .efficientChannelAttention, .identity, .sigmoid, .flatten:
             return nil
         }
     }

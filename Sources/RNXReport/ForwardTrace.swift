@@ -39,11 +39,14 @@ struct Activation {
     var width: Int
     /// Set once the tensor is flat (after the classifier).
     var features: Int?
+    /// Set for a `[N, 1, L]` sequence (ECA's view of the channel means as one channel of length C).
+    var sequenceLength: Int?
     var receptiveField: Extent
     var jump: Extent
 
     func shape(batch: Int) -> [Int] {
         if let features { return [batch, features] }
+        if let sequenceLength { return [batch, 1, sequenceLength] }
         return [batch, channels, height, width]
     }
 }
@@ -83,7 +86,7 @@ extension ForwardTrace {
                     weightParameters: 0, hasWeight: false, isLeaf: module.children.isEmpty, isRepeatCall: isRepeat,
                     multAdds: 0, isConvOrLinear: false, kernel: nil, stride: nil,
                     receptiveField: input.receptiveField, jump: input.jump,
-                    isHookedByTorchsummary: !(module.kind == .sequential || module.kind == .resnet),
+                    isHookedByTorchsummary: !(module.kind == .sequential || path.isEmpty || module.typeName == "ModuleList"),
                     completionIndex: 0, descendantCount: 0))
             var output = input
             var record = calls[index]
@@ -96,7 +99,7 @@ extension ForwardTrace {
                 var x = input
                 for sub in module.children {
                     let subPath = sub.name
-                    if case .linear = sub.kind { x = try flatten(x, before: subPath) }
+                    if case .linear = sub.kind, x.features == nil { x = try flatten(x, before: subPath) }
                     x = try call(sub, path: subPath, depth: depth + 1, input: x)
                 }
                 output = x
@@ -106,18 +109,22 @@ extension ForwardTrace {
                     x = try call(sub, path: path + "." + sub.name, depth: depth + 1, input: x)
                 }
                 output = x
-            case .basicBlock, .bottleneck:
-                let main =
-                    module.kind == .basicBlock
-                    ? ["conv1", "bn1", "relu", "conv2", "bn2"]
-                    : ["conv1", "bn1", "relu", "conv2", "bn2", "relu", "conv3", "bn3"]
+            case .container:
                 var x = input
-                for name in main {
+                for sub in module.children {
+                    let subPath = path.isEmpty ? sub.name : path + "." + sub.name
+                    if case .linear = sub.kind, x.features == nil { x = try flatten(x, before: subPath) }
+                    x = try call(sub, path: subPath, depth: depth + 1, input: x)
+                }
+                output = x
+            case .residual(let spec):
+                var x = input
+                for name in spec.mainPath {
                     guard let (sub, subPath) = child(name) else { continue }
                     x = try call(sub, path: subPath, depth: depth + 1, input: x)
                 }
                 var shortcut = input
-                if let (sub, subPath) = child("downsample") ?? child("shortcut") {
+                if let name = spec.shortcut, let (sub, subPath) = child(name) {
                     shortcut = try call(sub, path: subPath, depth: depth + 1, input: input)
                 }
                 guard shortcut.shape(batch: 1) == x.shape(batch: 1) else {
@@ -128,10 +135,38 @@ extension ForwardTrace {
                 x.receptiveField = Extent(
                     max(x.receptiveField.height, shortcut.receptiveField.height),
                     max(x.receptiveField.width, shortcut.receptiveField.width))
-                if let (sub, subPath) = child("relu") {
+                if let name = spec.finalActivation, let (sub, subPath) = child(name) {
                     x = try call(sub, path: subPath, depth: depth + 1, input: x)
                 }
                 output = x
+            case .squeezeExcite, .efficientChannelAttention:
+                // The gate is computed from the global mean (a [C, 1, 1] tensor) and multiplies the input.
+                var squeezed = input
+                (squeezed.height, squeezed.width) = (1, 1)
+                if module.kind == .efficientChannelAttention {
+                    // EcaModule views the means as [N, 1, C] (one channel of length C) for its Conv1d and gate.
+                    squeezed.sequenceLength = input.channels
+                }
+                for sub in module.children {
+                    squeezed = try call(sub, path: path + "." + sub.name, depth: depth + 1, input: squeezed)
+                }
+                output = input
+            case .conv1d(let kernel, _):
+                record.parameters = kernel
+                record.weightParameters = kernel
+                record.hasWeight = true
+                record.isConvOrLinear = true
+                record.multAdds = try product(kernel, batch, input.channels, at: path)
+                record.kernel = Extent(1, kernel)
+                record.stride = Extent(square: 1)
+            case .avgPool2d(let kernel, let stride):
+                output = try ceilWindow(input, kernel: kernel, stride: stride, at: path)
+                record.kernel = Extent(square: kernel)
+                record.stride = Extent(square: stride)
+            case .identity, .sigmoid:
+                break
+            case .flatten:
+                output = try flattened(input, at: path)
             case .conv2d(let spec):
                 let weights = try product(spec.outChannels, spec.inChannels / max(spec.groups, 1), spec.kernel,
                     spec.kernel, at: path)
@@ -202,7 +237,9 @@ extension ForwardTrace {
             }
             let shape = output.shape(batch: batch)
             _ = try product(of: shape, at: path)
-            record.outputShape = shape
+            // A container its parent iterates is never called: torchinfo prints no output shape for it.
+            record.outputShape = module.isIterated ? [] : shape
+            if module.isIterated { record.isHookedByTorchsummary = false }
             record.receptiveField = output.receptiveField
             record.jump = output.jump
             record.completionIndex = completed
@@ -234,6 +271,22 @@ extension ForwardTrace {
             y.receptiveField = Extent(x.receptiveField.height + rh, x.receptiveField.width + rw)
             y.jump = Extent(
                 try product(x.jump.height, stride.height, at: path), try product(x.jump.width, stride.width, at: path))
+            return y
+        }
+
+        /// `nn.AvgPool2d(k, s, ceil_mode=True)` without padding: `out = ceil((in - k) / s) + 1`, the receptive field
+        /// as for any window.
+        func ceilWindow(_ x: Activation, kernel: Int, stride: Int, at path: String) throws -> Activation {
+            var y = try window(x, kernel: Extent(square: kernel), stride: Extent(square: stride), padding: 0, at: path)
+            y.height = (x.height - kernel + stride - 1) / stride + 1
+            y.width = (x.width - kernel + stride - 1) / stride + 1
+            return y
+        }
+
+        /// `nn.Flatten()`: [C, H, W] to C·H·W features.
+        func flattened(_ x: Activation, at path: String) throws -> Activation {
+            var y = x
+            if x.features == nil { y.features = try product(x.channels, x.height, x.width, at: path) }
             return y
         }
 

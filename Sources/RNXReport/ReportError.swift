@@ -14,13 +14,15 @@ public enum ReportError: Error, Hashable, Sendable {
     case sizeOverflow(layer: String)
     /// `render(architecture:)` was given a name `rnx archs` does not list.
     case unknownArchitecture(String)
+    /// A style whose tool cannot summarise this library's model (torchsummary on transformers' ResNet).
+    case styleUnavailable(style: String, reason: String)
 }
 
 extension ReportError: RNXError {
     public var category: ErrorCategory {
         switch self {
         case .invalidInputSize, .invalidOption, .channelMismatch, .inputDoesNotFit, .sizeOverflow,
-            .unknownArchitecture:
+            .unknownArchitecture, .styleUnavailable:
             .usage
         }
     }
@@ -39,6 +41,8 @@ extension ReportError: RNXError {
             "sizes overflow 64-bit integers at \(layer)"
         case .unknownArchitecture(let name):
             "unknown architecture '\(name)' (rnx archs lists the names)"
+        case .styleUnavailable(let style, let reason):
+            "--style \(style) is not available: \(reason)"
         }
     }
 }

@@ -16,6 +16,8 @@ public struct SummaryRequest: Sendable, Hashable {
     public var textOptions = SummaryTable.TextOptions()
     /// Bounds on a checkpoint's pickle, for `render(checkpointAt:)`.
     public var pickleLimits = PickleLimits.standard
+    /// Where a transformers Bottleneck strides, overriding `config.json` (`--stride-in`).
+    public var strideIn: StrideIn?
 
     public init() {}
 
@@ -75,18 +77,23 @@ public struct SummaryRequest: Sendable, Hashable {
     /// tensors the file lacks.
     public func render(checkpointAt path: String) throws -> String {
         let checkpoint = try Checkpoint.open(path: path, limits: pickleLimits)
-        return try render(descriptors: checkpoint.descriptors)
+        return try render(descriptors: checkpoint.descriptors, transformersConfig: checkpoint.companionConfig)
     }
 
-    /// The summary of the architecture detected from `descriptors`, as `render(checkpointAt:)`.
-    public func render(descriptors: [TensorDescriptor]) throws -> String {
-        let (table, name) = try table(descriptors: descriptors)
+    /// The summary of the architecture detected from `descriptors` (and a transformers `config.json`), as
+    /// `render(checkpointAt:)`.
+    public func render(descriptors: [TensorDescriptor], transformersConfig: [UInt8]? = nil) throws -> String {
+        let (table, name) = try table(descriptors: descriptors, transformersConfig: transformersConfig)
         return table.render(format, options: textOptions, architecture: name)
     }
 
     /// The table of the architecture detected from `descriptors`, as data, and the architecture's name.
-    public func table(descriptors: [TensorDescriptor]) throws -> (table: SummaryTable, name: String) {
-        let detected = try ArchitectureDetector.detect(descriptors)
+    public func table(
+        descriptors: [TensorDescriptor], transformersConfig: [UInt8]? = nil
+    ) throws -> (table: SummaryTable, name: String) {
+        let detected = try WeightMapping.layout(
+            descriptors, transformersConfig: transformersConfig, strideIn: strideIn
+        ).config
         let (config, input) = try resolve(detected)
         let name = config.displayName
         let trace = try ForwardTrace(config: config, input: input, architectureName: name)

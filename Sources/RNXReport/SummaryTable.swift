@@ -66,6 +66,14 @@ public struct SummaryTable: Sendable {
         trace: ForwardTrace, style: Style, depth: Int = 3, batchLabel: Int? = nil, parameterBytes: Int? = nil
     ) throws {
         self.style = style
+        if style == .torchsummary && trace.config.naming == .transformers {
+            // torchsummary's hook calls .size() on every module's output, and ResNetEncoder returns a ModelOutput:
+            // torchsummary itself fails on this model, so there is no table to reproduce.
+            throw ReportError.styleUnavailable(
+                style: "torchsummary",
+                reason: "torchsummary fails on transformers' ResNetForImageClassification (its ResNetEncoder "
+                    + "returns a ModelOutput, which torchsummary's hook cannot size); use --style torchinfo")
+        }
         self.trace = trace
         self.depth = depth
         let figures = try Figures(trace: trace)
@@ -185,7 +193,8 @@ struct Figures {
                     multAdds = try Figures.add(multAdds, calls[inner].multAdds)
                 }
             }
-            let macsPositive = call.isLeaf ? call.multAdds > 0 : call.parameters > 0
+            // A container that was never called (iterated by its parent) has no output to count macs from.
+            let macsPositive = call.isLeaf ? call.multAdds > 0 : call.parameters > 0 && !call.outputShape.isEmpty
             let multAddsText = macsPositive && (call.isLeaf || reachedMaxDepth)
                 ? multAdds.formatted(groupingSeparator: ",") : "--"
             if multAddsText == "--" { multAdds = 0 }

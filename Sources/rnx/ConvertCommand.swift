@@ -71,6 +71,15 @@ struct ConvertCommand: ParsableCommand {
     @Flag(help: "Replace OUTPUT if it exists.")
     var force = false
 
+    @Option(name: .customLong("to"), help: ArgumentHelp(
+        "Write the names of this library: torchvision, timm or hf (a save_pretrained directory with config.json "
+            + "and model.safetensors). Default: the input's own.",
+        valueName: "torchvision|timm|hf"))
+    var library: String?
+
+    @OptionGroup var strideInOption: StrideInOption
+    var strideIn: StrideIn? { strideInOption.value }
+
     func validate() throws {
         if numClasses == nil && (fcInit != nil || seed != nil) {
             throw ValidationError("--fc-init and --seed only apply with --num-classes")
@@ -86,6 +95,9 @@ struct ConvertCommand: ParsableCommand {
         }
         if numClasses != nil && classes != nil {
             throw ValidationError("--num-classes and --classes cannot be combined")
+        }
+        if let library, ResNetConfig.Naming(library: library) == nil {
+            throw ValidationError("--to must be torchvision, timm or hf, got '\(library)'")
         }
     }
 
@@ -103,7 +115,8 @@ struct ConvertCommand: ParsableCommand {
         if let dtype, let type = Self.outputDType(dtype) { adaptations.append(.dtype(type)) }
         let options = ConvertOptions(
             arch: arch, adaptations: adaptations, force: force, rnxVersion: RNXVersion.current,
-            format: format.flatMap(OutputFormat.init(rawValue:)))
+            format: format.flatMap(OutputFormat.init(rawValue:)),
+            library: library.flatMap(ResNetConfig.Naming.init(library:)), strideIn: strideIn)
         try onFile(output) { try Converter.checkOutput(output, input: input, force: force) }
         let report = try onFile(input) {
             let checkpoint = try Checkpoint.open(path: input, limits: pickleLimits.limits)

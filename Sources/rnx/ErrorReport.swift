@@ -60,3 +60,8 @@ enum ErrorReport {
         }
     }
 }
+
+/// Prints `rnx: FILE: note: text` on stderr: something rnx assumed about the file rather than read from it.
+func printNote(_ path: String, _ text: String) {
+    FileHandle.standardError.write(Data("rnx: \(path): note: \(text)\n".utf8))
+}

@@ -17,6 +17,9 @@ struct ModelOptions: ParsableArguments {
         valueName: "C"))
     var inChannels: Int?
 
+    @OptionGroup var strideInOption: StrideInOption
+    var strideIn: StrideIn? { strideInOption.value }
+
     @Option(name: .customLong("threads"), help: ArgumentHelp(
         "Threads for the forward pass: each GEMM and loop is split over them (default: all cores).", valueName: "N"))
     var threadOption: Int?
@@ -47,9 +50,11 @@ struct ModelOptions: ParsableArguments {
     func load(_ model: String, allowName: Bool = false) throws -> ModelLoader.Loaded {
         // Resolved outside `onFile`: an argument that is neither a name nor a file is not an error about a file.
         let reference = allowName ? try ModelReference(model) : .file(path: model)
-        return try onFile(model) {
+        let loaded = try onFile(model) {
             try ModelLoader.load(reference, arch: arch, numClasses: numClasses, inChannels: inChannels,
-                                 limits: pickleLimits.limits)
+                                 strideIn: strideIn, limits: pickleLimits.limits)
         }
+        for note in loaded.assumptions { printNote(model, note) }
+        return loaded
     }
 }

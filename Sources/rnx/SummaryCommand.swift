@@ -61,6 +61,9 @@ struct SummaryCommand: ParsableCommand {
     @Flag(help: "Add a FLOPs line: 2 x the mult-adds of convolutions and linear layers.")
     var flops = false
 
+    @OptionGroup var strideInOption: StrideInOption
+    var strideIn: StrideIn? { strideInOption.value }
+
     @OptionGroup(title: "Pickle limits") var pickleLimits: PickleLimitOptions
 
     func run() throws {
@@ -74,6 +77,7 @@ struct SummaryCommand: ParsableCommand {
         request.depth = depth
         request.textOptions = SummaryTable.TextOptions(extraColumns: columns, flops: flops)
         request.pickleLimits = pickleLimits.limits
+        request.strideIn = strideIn
         switch try ModelReference(model) {
         case .file(let path): print(try onFile(path) { try request.render(checkpointAt: path) }, terminator: "")
         case .architecture(let name, let config): print(try request.render(config: config, name: name), terminator: "")

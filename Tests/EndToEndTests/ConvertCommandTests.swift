@@ -53,7 +53,7 @@ struct ConvertCommandTests {
             + "layer2.0.conv2.weight: expected [32, 32, 3, 3], found [32, 16, 3, 3]"),
         (["deep-stem.safetensors"], 65,
          "not a supported ResNet layout: recognised classifier fc with 2 classes, Bottleneck stages [1, 1, 1, 1]; "
-            + "not recognised: deep stem (conv1.0.weight [32, 3, 3, 3]: conv1 is a Sequential, as in ResNet-C/D)"),
+            + "not recognised: deep stem (conv1.0.weight [32, 3, 3, 3], but no conv1.6.weight)"),
         (["cifar-tiny.safetensors", "--classes", "5,3,10"], 64,
          "class index 10 is out of range: the classifier has 10 rows (0-9)"),
         (["cifar-tiny.safetensors", "--num-classes", "0"], 64, "--num-classes must be between 1 and 1000000, got 0"),

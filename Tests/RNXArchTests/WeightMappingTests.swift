@@ -61,13 +61,14 @@ struct WeightMappingTests {
         #expect(b.displayName == "resnet20-b")
     }
 
-    @Test func deepStemIsRefusedSayingWhatWasRecognised() {
+    /// A Sequential conv1 that is not timm's complete deep stem is refused, naming what it lacks.
+    @Test func incompleteDeepStemIsRefusedSayingWhatWasRecognised() {
         var descriptors = Self.descriptors(ResNetConfig.named("resnet50")!).filter { $0.name != "conv1.weight" }
         descriptors.insert(TensorDescriptor(name: "conv1.0.weight", dtype: .float32, shape: [32, 3, 3, 3]), at: 0)
         #expect(
             throws: ArchError.unsupportedLayout(
                 recognised: ["classifier fc with 1000 classes", "Bottleneck stages [3, 4, 6, 3]"],
-                unrecognised: ["deep stem (conv1.0.weight [32, 3, 3, 3]: conv1 is a Sequential, as in ResNet-C/D)"])
+                unrecognised: ["deep stem (conv1.0.weight [32, 3, 3, 3], but no conv1.3.weight, conv1.6.weight)"])
         ) { try ArchitectureDetector.detect(descriptors) }
     }
 

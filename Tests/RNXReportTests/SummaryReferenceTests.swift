@@ -20,11 +20,17 @@ struct SummaryCase: Sendable, CustomStringConvertible {
     let fnv1a64: String?
     let lines: Int?
     let tail: [String]
+    /// The configuration as `ResNetConfig(fields:)` reads it, for models without a name (transformers' layout).
+    var config: ResNetConfig? = nil
 
     var description: String { name }
 
-    static let all: [SummaryCase] = {
-        guard let data = try? Fixtures.data("summary/cases.json"),
+    /// torchvision's and the CIFAR nets' cases (gen_summary_refs.py), then timm's and transformers'
+    /// (`summary/layout-cases.json`, gen_layout_refs.py).
+    static let all: [SummaryCase] = load("summary/cases.json") + load("summary/layout-cases.json")
+
+    static func load(_ path: String) -> [SummaryCase] {
+        guard let data = try? Fixtures.data(path),
             let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
             let cases = object["cases"] as? [[String: Any]]
         else { return [] }
@@ -34,9 +40,10 @@ struct SummaryCase: Sendable, CustomStringConvertible {
                 style: c["style"] as? String ?? "?", input: c["input"] as? [Int] ?? [],
                 batch: c["batch"] as? Int, depth: c["depth"] as? Int, numClasses: c["num_classes"] as? Int,
                 file: c["file"] as? String, source: c["source"] as? String, fnv1a64: c["fnv1a64"] as? String, lines: c["lines"] as? Int,
-                tail: c["tail"] as? [String] ?? [])
+                tail: c["tail"] as? [String] ?? [],
+                config: (c["config"] as? [String: Any]).flatMap(ResNetConfig.init(fields:)))
         }
-    }()
+    }
 
     /// The request rnx gets for this case: the same options the generator passed to torchinfo/torchsummary.
     var request: SummaryRequest {
@@ -80,13 +87,15 @@ func fnv1a64(_ text: String) -> String {
 struct SummaryReferenceTests {
     @Test func referencesArePresent() {
         // 10 torchvision and 7 CIFAR architectures in two styles, plus variants.
-        #expect(SummaryCase.all.count >= 34 + 10)
+        #expect(SummaryCase.all.count >= 34 + 10 + 23)
+        #expect(SummaryCase.load("summary/layout-cases.json").count == 23)
         #expect(SummaryCase.all.contains { $0.fnv1a64 != nil })
     }
 
     @Test(arguments: SummaryCase.all.filter { $0.source == nil })
     func matchesReference(_ reference: SummaryCase) throws {
-        let text = try reference.request.render(architecture: reference.arch)
+        let text = try reference.config.map { try reference.request.render(config: $0, name: reference.arch) }
+            ?? reference.request.render(architecture: reference.arch)
         if let file = reference.file {
             let raw = String(decoding: try Fixtures.data("summary/" + file), as: UTF8.self)
             let expected = reference.style == "torchinfo" ? intendedTorchinfoText(raw) : raw
