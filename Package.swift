@@ -30,6 +30,7 @@ let package = Package(
         .systemLibrary(name: "CLibisal", providers: [.apt(["libisal-dev"])]),
         .systemLibrary(name: "COpenBLAS", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CMalloc"),
+        .target(name: "CCPUID"),
 
         .target(name: "RNXTensor"),
         .target(name: "RNXPickle"),
@@ -37,7 +38,7 @@ let package = Package(
             name: "RNXCheckpoint",
             dependencies: ["RNXTensor", "RNXPickle", "CLibzip", "CZlib", "CLibisal"]),
         .target(name: "RNXArch", dependencies: ["RNXTensor"]),
-        .target(name: "RNXForward", dependencies: ["RNXTensor", "RNXPickle", "RNXArch", "RNXCheckpoint", "COpenBLAS"]),
+        .target(name: "RNXForward", dependencies: ["RNXTensor", "RNXPickle", "RNXArch", "RNXCheckpoint", "COpenBLAS", "CCPUID"]),
         .target(
             name: "RNXConvert",
             dependencies: [
