@@ -36,6 +36,8 @@ let package = Package(
         .systemLibrary(name: "CMalloc"),
         // The signal handler that removes an interrupted output (async-signal-safe, so in C), and Linux flags.
         .target(name: "COutputCleanup"),
+        // CPUID and XGETBV, to choose OpenBLAS's kernels by what the CPU and OS support.
+        .target(name: "CCPUID"),
 
         .target(name: "RNXTensor"),
         .target(name: "RNXPickle"),
@@ -43,7 +45,7 @@ let package = Package(
             name: "RNXCheckpoint",
             dependencies: ["RNXTensor", "RNXPickle", "CLibzip", "CZlib", "CLibisal", "COutputCleanup"]),
         .target(name: "RNXArch", dependencies: ["RNXTensor"]),
-        .target(name: "RNXForward", dependencies: ["RNXTensor", "RNXPickle", "RNXArch", "RNXCheckpoint", "COpenBLAS"]),
+        .target(name: "RNXForward", dependencies: ["RNXTensor", "RNXPickle", "RNXArch", "RNXCheckpoint", "COpenBLAS", "CCPUID"]),
         .target(
             name: "RNXConvert",
             dependencies: [

@@ -110,7 +110,7 @@ struct ONNXGraph {
     private mutating func residualBlock(_ block: Module, prefix stage: String, input: String) throws -> String {
         let prefix = "\(stage).\(block.name)"
         switch block.kind {
-        case .basicBlock, .bottleneck: break
+        case .residual: break
         default: throw unsupported(block, path: prefix)
         }
         var x = input

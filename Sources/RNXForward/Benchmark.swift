@@ -9,6 +9,8 @@ public struct Benchmark: Sendable {
     public let threads: Int
     /// Wall time of each timed pass, in milliseconds.
     public let times: [Double]
+    /// The BLAS kernels the passes ran, and why those.
+    public let kernels: KernelReport
 
     public var medianMilliseconds: Double {
         let sorted = times.sorted()
@@ -45,7 +47,8 @@ public struct Benchmark: Sendable {
             if pass >= warmup { times.append(elapsed) }
             progress?(pass + 1, total)
         }
-        return Benchmark(architecture: loaded.architecture, batch: batch, size: size, threads: threads, times: times)
+        return Benchmark(architecture: loaded.architecture, batch: batch, size: size, threads: threads, times: times,
+                         kernels: try BLAS.load().kernels)
     }
 
     /// The report `rnx bench` prints.
@@ -56,6 +59,7 @@ public struct Benchmark: Sendable {
             String(format: "median: %.2f ms", medianMilliseconds),
             String(format: "min: %.2f ms", minimumMilliseconds),
             String(format: "throughput: %.1f images/s", imagesPerSecond),
+            kernels.text,
         ].joined(separator: "\n")
     }
 
@@ -67,6 +71,7 @@ public struct Benchmark: Sendable {
             "\"median_ms\":\(medianMilliseconds.jsonNumber)", "\"min_ms\":\(minimumMilliseconds.jsonNumber)",
             "\"images_per_s\":\(imagesPerSecond.jsonNumber)",
             "\"times_ms\":[\(times.map(\.jsonNumber).joined(separator: ","))]",
+            "\"blas\":\(kernels.json)",
         ]
         return "{" + fields.joined(separator: ",") + "}"
     }

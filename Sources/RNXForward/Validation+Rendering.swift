@@ -25,6 +25,7 @@ extension Validation {
                 : "not positive in " + badRunningVariances.joined(separator: ", ")))
             lines.append("dead layers: " + (deadLayers.isEmpty ? "none" : deadLayers.joined(separator: ", ")))
         }
+        lines.append(kernels.text)
         lines.append(passed ? "PASS" : "FAIL: " + failureReasons.joined(separator: "; "))
         return lines.joined(separator: "\n")
     }
@@ -76,7 +77,7 @@ extension Validation {
                 "\"dead_layers\":[\(deadLayers.map(\.jsonQuoted).joined(separator: ","))]",
             ]
         }
-        fields += ["\"finite\":\(finiteOutputs)", "\"passed\":\(passed)"]
+        fields += ["\"blas\":\(kernels.json)", "\"finite\":\(finiteOutputs)", "\"passed\":\(passed)"]
         return "{" + fields.joined(separator: ",") + "}"
     }
 }

@@ -26,6 +26,8 @@ public struct Validation: Sendable {
     public let badRunningVariances: [String]
     /// Convolutions whose output (after bias, residual and ReLU) is all zero for the whole input (self-check).
     public let deadLayers: [String]
+    /// The BLAS kernels the forward passes ran, and why those.
+    public let kernels: KernelReport
     /// The adaptations applied to one side because the other file records them (`.rnw` metadata), one line each.
     public var recordedAdaptations: [String] = []
 
@@ -62,7 +64,8 @@ public struct Validation: Sendable {
         return Validation(
             model: modelPath, architecture: loaded.architecture, mode: .expected(path: expectedPath),
             inputShape: input.shape, relativeTolerance: relativeTolerance, comparison: comparison,
-            finiteOutputs: logits.allSatisfy(\.isFinite), badRunningVariances: [], deadLayers: [])
+            finiteOutputs: logits.allSatisfy(\.isFinite), badRunningVariances: [], deadLayers: [],
+            kernels: try BLAS.load().kernels)
     }
 
     /// Runs `loaded` and `reference` (another file of the same model) on `input` and compares them.
@@ -79,7 +82,8 @@ public struct Validation: Sendable {
         return Validation(
             model: modelPath, architecture: loaded.architecture, mode: .against(path: referencePath),
             inputShape: shape, relativeTolerance: relativeTolerance, comparison: comparison,
-            finiteOutputs: logits.allSatisfy(\.isFinite), badRunningVariances: [], deadLayers: [])
+            finiteOutputs: logits.allSatisfy(\.isFinite), badRunningVariances: [], deadLayers: [],
+            kernels: try BLAS.load().kernels)
     }
 
     /// Runs `loaded` on `input` (or the fixed input) and checks what can be checked without a reference.
@@ -96,7 +100,8 @@ public struct Validation: Sendable {
         return Validation(
             model: modelPath, architecture: loaded.architecture, mode: .selfCheck, inputShape: shape,
             relativeTolerance: 0, comparison: nil, finiteOutputs: logits.allSatisfy(\.isFinite),
-            badRunningVariances: loaded.badRunningVariances, deadLayers: dead)
+            badRunningVariances: loaded.badRunningVariances, deadLayers: dead,
+            kernels: try BLAS.load().kernels)
     }
 
     /// Two images of the fixed input at the model's default size.

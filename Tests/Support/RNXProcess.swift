@@ -23,13 +23,20 @@ public struct RNXProcess {
         return Fixtures.root.appendingPathComponent(".build/debug/rnx")
     }
 
-    /// Runs `rnx` (or `executable`) with `arguments`, optionally in `directory`, and waits for it.
+    /// Runs `rnx` (or `executable`) with `arguments`, optionally in `directory`, and waits for it. `environment`
+    /// entries are set (a nil value removes the variable) on top of the tests' own environment.
     public static func run(
-        _ arguments: [String], in directory: URL? = nil, stdin: Data? = nil, executable: URL? = nil
+        _ arguments: [String], in directory: URL? = nil, stdin: Data? = nil, executable: URL? = nil,
+        environment: [String: String?] = [:]
     ) throws -> Result {
         let process = Process()
         process.executableURL = executable ?? binary
         process.arguments = arguments
+        if !environment.isEmpty {
+            var merged = ProcessInfo.processInfo.environment
+            for (name, value) in environment { merged[name] = value }
+            process.environment = merged
+        }
         if let directory { process.currentDirectoryURL = directory }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out

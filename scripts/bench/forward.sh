@@ -1,6 +1,8 @@
 #!/bin/sh
-# Forward-pass speed and memory (issue 5): rnx bench against PyTorch eager in the same run.
-#   resnet50, 224x224, 2 threads, batch 1 and 8; peak RSS of rnx for batch 1.
+# Forward-pass speed and memory (issues 5, 12): rnx bench against PyTorch eager in the same run.
+#   resnet50, 224x224, 2 threads, batch 1 and 8; peak RSS of rnx for batch 1. First the CPU, the BLAS core rnx runs
+#   and this machine's sgemm peak (scripts/bench/sgemm_peak.py, at the start and the end), so each batch also gets a
+#   limit (FLOPs / peak) and rnx's ratio to it; every round's raw figures are printed.
 # Single runs on this shared 2-core machine swing by +-30%, so rnx and PyTorch alternate for ROUNDS short rounds
 # driven by one Python process (forward_pairs.py) and the figures are medians over rounds; the ratio is taken
 # round by round (both measured back to back, about a second apart).
@@ -17,6 +19,29 @@ iterations=${ITERATIONS:-10}
 field() { sed -n "s/.*\"$1\": *\([0-9.e+-]*\).*/\1/p"; }
 
 rounds=${ROUNDS:-9}
+
+# The machine, the BLAS kernels rnx runs on it (and who chose them), and its sgemm peak, all in this run: the figures
+# below mean little without them (issue 12: the same build ran 4x slower on a CPU its OpenBLAS did not know).
+json_text() { sed -n "s/.*\"$1\":\"\([^\"]*\)\".*/\1/p"; }
+cpu_model=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
+cpu_family=$(sed -n 's/^cpu family[[:space:]]*: //p' /proc/cpuinfo | head -1)
+cpu_flags=$(sed -n 's/^flags[[:space:]]*: //p' /proc/cpuinfo | head -1 | tr ' ' '\n' |
+    grep -E '^(avx|avx2|fma|avx512[a-z_0-9]*|amx[a-z_0-9]*)$' | tr '\n' ' ')
+echo "cpu: ${cpu_model:-unknown} (family ${cpu_family:-?}), $(getconf _NPROCESSORS_ONLN) CPUs online; flags: $cpu_flags"
+probe=$("$rnx" bench resnet20 --iterations 1 --json)
+echo "blas: OpenBLAS $(echo "$probe" | json_text version), core $(echo "$probe" | json_text core), chosen by" \
+    "$(echo "$probe" | json_text chosen_by): $(echo "$probe" | json_text reason)"
+if [ -n "${OPENBLAS_CORETYPE:-}" ]; then
+    echo "  (OPENBLAS_CORETYPE=$OPENBLAS_CORETYPE is set here, and a user's choice wins: unset it to bench rnx's own choice)"
+fi
+# FLOPs of one image: twice the multiply-adds of rnx summary (torchinfo's count).
+gmacs=$("$rnx" summary "$arch" | sed -n 's/^Total mult-adds (G): //p')
+peak=""
+if [ -x "$py" ]; then
+    peaks=$("$py" scripts/bench/sgemm_peak.py "$threads")
+    echo "sgemm peak ($threads threads, 2048^3 float32, best of 7): numpy $(echo "$peaks" | cut -d' ' -f1) GFLOP/s," \
+        "torch.mm $(echo "$peaks" | cut -d' ' -f2) GFLOP/s (measured again at the end; the best of all is the peak)"
+fi
 if [ -x "$py" ]; then
     echo "forward: $arch, 224x224, $threads threads; $rounds rounds, each running rnx and PyTorch (order swapped every"
     echo "round) for $iterations timed passes after a warm-up, in one Python process (scripts/bench/forward_pairs.py), so"
@@ -25,6 +50,7 @@ else
     echo "forward: $arch, 224x224, $threads threads; $rounds rounds of $iterations timed rnx passes after a warm-up"
     echo "(no torch venv at $py: no PyTorch baseline)"
 fi
+all_results=""
 for batch in 1 8; do
     if [ -x "$py" ]; then
         results=$("$py" scripts/bench/forward_pairs.py "$rnx" "$arch" "$batch" 224 "$threads" "$iterations" "$rounds")
@@ -38,20 +64,42 @@ for batch in 1 8; do
             round=$((round + 1))
         done
     fi
-    printf '%s' "$results" | awk -v batch="$batch" "$AWK_MEDIAN"'
+    all_results="$all_results$(printf '%s\n' "$results" | sed "s/^/$batch /")
+"
+done
+if [ -x "$py" ]; then
+    peaks="$peaks $("$py" scripts/bench/sgemm_peak.py "$threads")"
+    peak=$(echo "$peaks" | tr ' ' '\n' | sort -g | tail -1)
+    echo "sgemm peak at the end: $(echo "$peaks" | cut -d' ' -f3-4) GFLOP/s; peak used: $peak GFLOP/s;" \
+        "$arch: $gmacs G mult-adds per image"
+fi
+for batch in 1 8; do
+    echo "  batch $batch raw rounds (rnx median, rnx min, pytorch median, pytorch min; ms):"
+    printf '%s' "$all_results" | awk -v b="$batch" '$1 == b && NF >= 3 { $1 = ""; print "   " $0 }'
+    printf '%s' "$all_results" | awk -v batch="$batch" -v gmacs="$gmacs" -v peak="$peak" "$AWK_MEDIAN"'
         function least(a, n,   i, x) { x = a[1]; for (i = 2; i <= n; i++) if (a[i] < x) x = a[i]; return x }
-        NF >= 2 { n++; rm[n] = $1; rmin[n] = $2; if (NF >= 4) { tm[n] = $3; tmin[n] = $4; q[n] = $3 / $1; m++ } }
+        $1 != batch { next }
+        NF >= 3 { n++; rm[n] = $2; rmin[n] = $3; if (NF >= 5) { tm[n] = $4; tmin[n] = $5; q[n] = $4 / $2; s[n] = $2 / $4; m++ } }
         END {
+            med = median(rm, n)
             printf "  batch %s  rnx:     median of round medians %7.1f ms, best %7.1f ms, %6.2f images/s\n",
-                batch, median(rm, n), least(rmin, n), batch * 1000 / median(rm, n)
+                batch, med, least(rmin, n), batch * 1000 / med
             if (m == n && n > 0) {
                 printf "  batch %s  pytorch: median of round medians %7.1f ms, best %7.1f ms, %6.2f images/s\n",
                     batch, median(tm, n), least(tmin, n), batch * 1000 / median(tm, n)
+                printf "  batch %s  ratio:   rnx/pytorch latency, median over rounds %.2f (target <= 0.8; all rounds, sorted:", batch, median(s, n)
+                for (i = 1; i <= n; i++) printf " %.2f", s[i]
+                printf ")\n"
                 printf "  batch %s  ratio:   pytorch/rnx latency, median over rounds %.2fx (all rounds, sorted:", batch, median(q, n)
                 for (i = 1; i <= n; i++) printf " %.2f", q[i]
                 printf ")\n"
             } else {
                 print "  (no torch venv: PyTorch baseline skipped)"
+            }
+            if (peak > 0 && gmacs > 0) {
+                limit = batch * 2 * gmacs / peak * 1000
+                printf "  batch %s  limit:   %.1f ms (%.2f GFLOP / %s GFLOP/s); rnx median / limit %.2f, best / limit %.2f (target <= 1.3)\n",
+                    batch, limit, batch * 2 * gmacs, peak, med / limit, least(rmin, n) / limit
             }
         }'
 done
