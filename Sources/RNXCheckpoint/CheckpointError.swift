@@ -114,6 +114,9 @@ public enum CheckpointError: Error, Equatable, Sendable {
     case viewOutOfBounds(name: String, shape: [Int], stride: [Int], offset: Int, storageElements: Int)
     /// A view repeating storage elements (zero strides) into more bytes than rnx will allocate for it.
     case viewTooLarge(name: String, shape: [Int], bytes: Int)
+    /// A tensor torch can pickle that rnx does not convert (quantized, sparse, meta, nested, a subclass, ...):
+    /// its key, what kind it is, and the rebuild function at `offset`.
+    case unconvertedTensor(name: String, kind: String, function: String, offset: Int)
     /// SETITEM(S), APPEND(S) or BUILD applied to a tensor, which torch never writes.
     case tensorMutated(offset: Int)
     /// A whole pickled `nn.Module` (`torch.save(model)`) rather than a state dict.
@@ -220,6 +223,8 @@ extension CheckpointError: RNXError {
                 + "reaches past the end of its storage of \(elements) elements"
         case .viewTooLarge(let name, let shape, let bytes):
             "tensor '\(name)': shape \(shape.shapeDescription) repeats its storage into \(bytes) bytes, more than rnx allocates"
+        case .unconvertedTensor(let name, let kind, let function, let offset):
+            "tensor '\(name)' is \(kind) (\(function) at byte \(offset)); rnx reads dense tensors only"
         case .tensorMutated(let offset): "pickle modifies a tensor at byte \(offset) (SETITEM/APPEND/BUILD), which torch never writes"
         case .wholeModule(let className):
             "this file pickles a whole model (\(className)), not a state dict; rnx does not run pickled classes. "

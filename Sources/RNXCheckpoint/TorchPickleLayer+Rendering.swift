@@ -15,10 +15,8 @@ extension TorchPickleLayer {
 
     /// How a torch checkpoint's recorded calls print; `nil` leaves the generic `module.name(...)` form.
     private func torchRendering(_ instance: PickleInstance) -> InstanceRendering? {
+        if TorchGlobals.isTensorRebuild(instance.callee) { return .text("tensor(...)") }
         switch instance.callee {
-        case TorchGlobals.rebuildTensorV2, TorchGlobals.rebuildTensorV3, TorchGlobals.rebuildParameter,
-            TorchGlobals.rebuildParameterWithState:
-            return .text("tensor(...)")
         case TorchGlobals.orderedDict:
             // Python 3.12's form; an empty one is `OrderedDict()` in every version.
             if instance.dictItems.isEmpty { return .text("OrderedDict()") }

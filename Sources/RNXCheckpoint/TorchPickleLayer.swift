@@ -39,8 +39,17 @@ struct TorchPickleLayer {
         case .exceeds(let limit): throw CheckpointError.pickleUnfoldsTooLarge(limit: limit)
         case .tree: break
         }
-        try collectStorages()
+        // A storage type rnx has no dtype for (quantized, complex) is refused after the state dict is found, so
+        // that a tensor rnx does not convert is refused by its key and kind rather than by its storage's type.
+        var unsupported: CheckpointError?
+        do {
+            try collectStorages()
+        } catch let error as CheckpointError {
+            guard case .unsupportedStorageType = error else { throw error }
+            unsupported = error
+        }
         try locateStateDict()
+        if let unsupported { throw unsupported }
     }
 
     // MARK: storages
@@ -174,59 +183,84 @@ struct TorchPickleLayer {
 
     // MARK: tensors
 
-    /// The instance of a tensor-building call, if `value` is one.
+    /// The instance of a tensor-building call, if `value` is one (including kinds rnx does not convert).
     private func tensorInstance(_ value: PickleValue) -> PickleInstance? {
-        guard let instance = heap.instance(value) else { return nil }
-        switch instance.callee {
-        case TorchGlobals.rebuildTensorV2, TorchGlobals.rebuildTensorV3, TorchGlobals.rebuildParameter,
-             TorchGlobals.rebuildParameterWithState:
-            return instance
-        default: return nil
-        }
+        guard let instance = heap.instance(value), TorchGlobals.isTensorRebuild(instance.callee) else { return nil }
+        return instance
     }
 
     func isTensor(_ value: PickleValue) -> Bool { tensorInstance(value) != nil }
 
     /// The view a tensor value describes, nil if the value is no tensor.
+    ///
+    /// Throws `unconvertedTensor` for tensors torch can pickle that rnx does not convert (quantized, sparse, ...).
     func tensorView(_ value: PickleValue, name: String, depth: Int = 0) throws -> TorchTensorView? {
         guard let instance = tensorInstance(value) else { return nil }
         guard instance.listItems.isEmpty, instance.dictItems.isEmpty, instance.state == nil else {
             throw CheckpointError.tensorMutated(offset: instance.offset)
         }
-        let args = instance.arguments
+        return try tensorView(callee: instance.callee, arguments: instance.arguments, offset: instance.offset,
+                              name: name, depth: depth)
+    }
+
+    /// The view `callee(*arguments)` describes; `offset` is where the call was recorded, `depth` how many
+    /// wrapping calls (parameter, `_rebuild_from_type_v2`) lie around it, of which torch writes at most two.
+    private func tensorView(
+        callee: GlobalName, arguments args: [PickleValue], offset: Int, name: String, depth: Int
+    ) throws -> TorchTensorView {
         let bad = { (what: String) in
-            CheckpointError.unexpectedPickle(reason: "\(instance.callee.name) for '\(name)': \(what)", offset: instance.offset)
+            CheckpointError.unexpectedPickle(reason: "\(callee.name) for '\(name)': \(what)", offset: offset)
         }
-        switch instance.callee {
+        if let kind = TorchGlobals.unconvertedTensorKinds[callee] {
+            throw CheckpointError.unconvertedTensor(name: name, kind: kind, function: callee.description, offset: offset)
+        }
+        guard depth < 3 else { throw bad("tensor rebuilds nested more than torch writes") }
+        switch callee {
         case TorchGlobals.rebuildParameter, TorchGlobals.rebuildParameterWithState:
-            let expected = instance.callee == TorchGlobals.rebuildParameter ? 3 : 4
-            guard args.count == expected, depth == 0 else { throw bad("expected \(expected) arguments around a tensor") }
+            let expected = callee == TorchGlobals.rebuildParameter ? 3 : 4
+            guard args.count == expected else { throw bad("expected \(expected) arguments around a tensor") }
             guard let inner = try tensorView(args[0], name: name, depth: depth + 1) else { throw bad("data is not a tensor") }
             return inner
-        default:
-            let isV3 = instance.callee == TorchGlobals.rebuildTensorV3
-            guard isV3 ? (7...8).contains(args.count) : (6...7).contains(args.count) else {
-                throw bad("unexpected argument count \(args.count)")
+        case TorchGlobals.rebuildFromType:
+            // (func, new_type, args, state): `func(*args)`, then the type and attributes torch gives it.
+            guard args.count == 4, let function = heap.global(args[0]), let inner = sequence(args[2]) else {
+                throw bad("expected (function, type, arguments, state)")
             }
+            guard let type = heap.global(args[1]) else { throw bad("type is not a global") }
+            guard TorchGlobals.plainTensorTypes.contains(type) else {
+                throw CheckpointError.unconvertedTensor(
+                    name: name, kind: "a tensor subclass (\(type))", function: callee.description, offset: offset)
+            }
+            guard TorchGlobals.isTensorRebuild(function), function != TorchGlobals.rebuildFromType else {
+                throw bad("\(function) does not build a tensor")
+            }
+            return try tensorView(callee: function, arguments: inner, offset: offset, name: name, depth: depth + 1)
+        default:
+            let counts: ClosedRange<Int> = switch callee {
+            case TorchGlobals.rebuildTensor: 4...4
+            case TorchGlobals.rebuildTensorV3: 7...8
+            default: 6...7
+            }
+            guard counts.contains(args.count) else { throw bad("unexpected argument count \(args.count)") }
             guard case .object(let sid) = args[0], heap.objects.indices.contains(sid.index),
                   case .persistent(let pid) = heap[sid]
             else { throw bad("storage is not a persistent id") }
-            let storage = try parseStorage(pid, offset: heap.persistentIDOffset(sid) ?? instance.offset)
-            guard case .int(let offset64) = args[1], let offset = Int(exactly: offset64) else {
+            let storage = try parseStorage(pid, offset: heap.persistentIDOffset(sid) ?? offset)
+            guard case .int(let offset64) = args[1], let storageOffset = Int(exactly: offset64) else {
                 throw bad("storage offset is not an integer")
             }
             guard let shape = intTuple(args[2]), let stride = intTuple(args[3]) else {
                 throw bad("size or stride is not a tuple of integers")
             }
             var dtype = storage.dtype
-            if isV3 {
+            if callee == TorchGlobals.rebuildTensorV3 {
                 guard let global = heap.global(args[6]) else { throw bad("dtype is not a torch dtype") }
                 guard let v3 = TorchGlobals.dtype(of: global) else {
                     throw CheckpointError.unsupportedStorageType(global.description)
                 }
                 dtype = v3
             }
-            return TorchTensorView(dtype: dtype, shape: shape, stride: stride, offset: offset, storageKey: storage.key)
+            return TorchTensorView(dtype: dtype, shape: shape, stride: stride, offset: storageOffset, storageKey: storage.key)
         }
     }
 

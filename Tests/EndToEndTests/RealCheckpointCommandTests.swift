@@ -1,0 +1,60 @@
+import Foundation
+import RNXTestSupport
+import Testing
+
+/// The pretrained CIFAR-10 ResNet-20 everybody uses (`fixtures/real/resnet20-12fca82f.th`, torch 0.3/0.4 legacy
+/// format, v1 tensor rebuilds, cuda:0 storages, `module.` prefix) through every command, as a user runs them.
+/// Expected logits are PyTorch's for akamaster's model with these weights (`scripts/fixtures/gen_real.py`).
+struct RealCheckpointCommandTests {
+    let real = Fixtures.path("real/resnet20-12fca82f.th")
+    let input = Fixtures.path("forward/input-cifar.npy")
+    let logits = Fixtures.path("real/resnet20-12fca82f.logits.npy")
+
+    @Test func inspectFindsTheStateDict() throws {
+        let result = try RNXProcess.run(["inspect", real])
+        #expect(result.status == 0, "\(result)")
+        #expect(result.stdout.contains("state dict: found under 'state_dict'; stripped prefix 'module.'"), "\(result)")
+        #expect(result.stdout.contains("best_prec1"), "\(result)")
+        #expect(result.stdout.contains("total (97 tensors)"), "\(result)")
+    }
+
+    @Test func validateGivesTorchsLogits() throws {
+        let result = try RNXProcess.run(["validate", real, "--input", input, "--expect", logits])
+        #expect(result.status == 0, "\(result)")
+        #expect(result.stdout.contains("top-1 agreement: 2/2"), "\(result)")
+        #expect(result.stdout.hasSuffix("PASS\n"), "\(result)")
+    }
+
+    /// `run` writes the logits; a converted `.rnw` gives the same ones, and `verify` passes both files with the
+    /// torch.hub hash its name carries.
+    @Test func runConvertVerify() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        let output = directory.appendingPathComponent("y.npy").path
+        let run = try RNXProcess.run(["run", real, "--input", input, "--output", output])
+        #expect(run.status == 0, "\(run)")
+        let check = try RNXProcess.run(["validate", real, "--input", input, "--expect", output])
+        #expect(check.status == 0 && check.stdout.contains("max abs error: 0.000e+00"), "\(check)")
+
+        let rnw = directory.appendingPathComponent("resnet20.rnw").path
+        let convert = try RNXProcess.run(["convert", real, rnw])
+        #expect(convert.status == 0, "\(convert)")
+        let converted = try RNXProcess.run(["validate", rnw, "--input", input, "--expect", logits])
+        #expect(converted.status == 0 && converted.stdout.hasSuffix("PASS\n"), "\(converted)")
+
+        let verify = try RNXProcess.run(["verify", real, rnw])
+        #expect(verify.status == 0, "\(verify)")
+        let lines = verify.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.first == "\(real): OK resnet20, 97 tensors, sha256 "
+            + "12fca82f0bebc4135bf1f32f6e3710e61d5108578464b84fd6d7f5c1b04036c8", "\(verify)")
+    }
+
+    /// A quantized state dict is refused by key and kind, through the command line's one-line error.
+    @Test func quantizedIsRefusedWithKeyAndKind() throws {
+        let file = Fixtures.path("checkpoints/rebuilds/quantized.pth")
+        let result = try RNXProcess.run(["convert", file, "/tmp/rnx-never-written.rnw"])
+        #expect(result.status == 65, "\(result)")
+        #expect(result.stderr == "rnx: \(file): tensor 'fc.weight' is a quantized tensor "
+            + "(torch._utils._rebuild_qtensor at byte 208); rnx reads dense tensors only\n", "\(result)")
+        #expect(!FileManager.default.fileExists(atPath: "/tmp/rnx-never-written.rnw"))
+    }
+}
