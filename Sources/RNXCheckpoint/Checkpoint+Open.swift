@@ -8,11 +8,16 @@ extension Checkpoint {
     /// Errors: `.cannotOpen` (missing or unreadable file), `.readFailed` (I/O), `.unrecognizedFormat` and the
     /// other `CheckpointError` cases for malformed or refused data, `PickleError` for a refused or broken pickle.
     /// `limits` bound the pickle machine (torch formats only); raise them for a real file that needs more.
-    public static func open(path: String, limits: PickleLimits = .standard) throws -> Checkpoint {
+    /// `selection` says which dict of tensors is the model (`--key`, or chosen among all; see `StateDictSelection`).
+    public static func open(
+        path: String, limits: PickleLimits = .standard, selection: StateDictSelection = .automatic
+    ) throws -> Checkpoint {
         switch try sniff(path: path) {
-        case .torchZip: return try TorchZipReader.read(path: path, limits: limits)
-        case .torchLegacy: return try TorchLegacyReader.read(path: path, limits: limits)
+        case .torchZip: return try TorchZipReader.read(path: path, limits: limits, selection: selection)
+        case .torchLegacy: return try TorchLegacyReader.read(path: path, limits: limits, selection: selection)
         case .safetensors:
+            // One flat state dict: there is nothing for --key to choose.
+            if let key = selection.key { throw CheckpointError.keyNotFound(key: key, available: []) }
             return try SafetensorsReader.read(path: path)
         }
     }

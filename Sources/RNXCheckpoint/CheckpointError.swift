@@ -123,6 +123,10 @@ public enum CheckpointError: Error, Equatable, Sendable {
     case wholeModule(className: String)
     /// No mapping of names to tensors anywhere in the checkpoint.
     case noStateDict(found: String)
+    /// `--key` names no dict of tensors; `available` lists where the file has them (top-level keys, or paths).
+    case keyNotFound(key: String, available: [String])
+    /// Several dicts of tensors of different layouts are models (`netG` and `netD`): which one is for `--key`.
+    case severalModels(paths: [String], tensorCounts: [Int])
     /// A state dict key that is not a string (rendered as Python would print it).
     case nonStringKey(String)
     /// Two tensors under the same name (after prefix stripping).
@@ -137,6 +141,7 @@ extension CheckpointError: RNXError {
         case .cannotOpen: .cannotOpen
         case .readFailed, .writeFailed: .io
         case .refusedGlobals: .checkFailed
+        case .keyNotFound, .severalModels: .usage
         case .cannotCreate: .cannotCreate
         default: .badData
         }
@@ -230,6 +235,15 @@ extension CheckpointError: RNXError {
             "this file pickles a whole model (\(className)), not a state dict; rnx does not run pickled classes. "
                 + "Re-save it with torch.save(model.state_dict(), PATH)"
         case .noStateDict(let found): "no state dict (a mapping of names to tensors) found; the file holds \(found)"
+        case .keyNotFound(let key, let available):
+            available.isEmpty
+                ? "--key '\(key)': this file has no nested dicts of tensors to choose from"
+                : "--key '\(key)': no dict of tensors there; the file has them under "
+                    + available.prefix(8).map { "'\($0)'" }.joined(separator: ", ") + (available.count > 8 ? ", ..." : "")
+        case .severalModels(let paths, let counts):
+            "the checkpoint holds \(paths.count) different models: "
+                + zip(paths, counts).map { "'\($0)' (\($1) tensors)" }.joined(separator: ", ")
+                + "; choose one with --key"
         case .nonStringKey(let key): "state dict key \(key) is not a string"
         case .duplicateTensor(let name): "tensor name '\(name)' appears twice"
         case .refusedGlobals(let names):

@@ -15,8 +15,10 @@ struct TorchPickleLayer {
     private(set) var stateDictPath: String?
     private(set) var strippedPrefixes: [String] = []
     private(set) var otherEntries: [(key: String, value: String)] = []
+    /// The other dicts of tensors found, by path, with why they were not taken.
+    private(set) var alsoFound: [(path: String, note: String)] = []
 
-    private let result: PickleResult
+    let result: PickleResult
     var heap: PickleHeap { result.heap }
 
     /// Keys under which training checkpoints keep their weights, most specific first.
@@ -32,7 +34,7 @@ struct TorchPickleLayer {
     /// The result may unfold to at most `maxUnfoldedObjects` objects as a tree (`PickleLimits`): the standard
     /// million is 25 times resnet1202's whole state dict, so it only refuses shared references doubled on purpose,
     /// which every walk and every printout would pay for.
-    init(_ result: PickleResult, maxUnfoldedObjects: Int) throws {
+    init(_ result: PickleResult, maxUnfoldedObjects: Int, selection: StateDictSelection = .automatic) throws {
         self.result = result
         switch result.heap.unfolding(of: result.root, limit: maxUnfoldedObjects) {
         case .cycle: throw CheckpointError.pickleCycle
@@ -48,7 +50,7 @@ struct TorchPickleLayer {
             guard case .unsupportedStorageType = error else { throw error }
             unsupported = error
         }
-        try locateStateDict()
+        try locateStateDict(selection)
         if let unsupported { throw unsupported }
     }
 
@@ -101,50 +103,31 @@ struct TorchPickleLayer {
 
     // MARK: finding the state dict
 
-    private mutating func locateStateDict() throws {
+    private mutating func locateStateDict(_ selection: StateDictSelection) throws {
         guard let items = mapping(result.root) else {
             throw CheckpointError.noStateDict(found: kind(result.root))
         }
-        if items.contains(where: { isTensor($0.value) }) {
-            try takeStateDict(items, path: nil, siblings: [])
-            return
-        }
-        guard let (path, inner) = findNested(items, depth: 0) else {
+        let candidates = self.candidates()
+        guard !candidates.isEmpty else {
+            if let key = selection.key { throw CheckpointError.keyNotFound(key: key, available: []) }
             let keys = items.prefix(8).map { render($0.key) }
             throw CheckpointError.noStateDict(found: "a mapping with keys [\(keys.joined(separator: ", "))] and no tensors")
         }
-        try takeStateDict(inner, path: path.joined(separator: "."), siblings: items.filter {
-            if case .string(let key) = $0.key { return key != path[0] }
-            return true
-        })
-    }
-
-    /// The preferred entry holding tensors (by `stateDictKeys`, then file order), searched two levels deep.
-    private func findNested(_ items: [(key: PickleValue, value: PickleValue)], depth: Int)
-        -> ([String], [(key: PickleValue, value: PickleValue)])?
-    {
-        var candidates: [(String, [(key: PickleValue, value: PickleValue)])] = []
-        for item in items {
-            guard case .string(let key) = item.key, let inner = mapping(item.value) else { continue }
-            candidates.append((key, inner))
+        let (chosen, others) = try choose(among: candidates, selection)
+        alsoFound = others
+        let path = chosen.path
+        if path.isEmpty {
+            try takeStateDict(chosen.items, path: nil, siblings: [], selection: selection)
+        } else {
+            // The root's other entries, as before: everything but the chosen dict's top-level key.
+            let siblings = items.filter { name(of: $0.key) != path[0] }
+            try takeStateDict(chosen.items, path: path.joined(separator: "."), siblings: siblings, selection: selection)
         }
-        let ranked = candidates.enumerated().sorted { a, b in
-            let ra = Self.stateDictKeys.firstIndex(of: a.element.0) ?? Self.stateDictKeys.count
-            let rb = Self.stateDictKeys.firstIndex(of: b.element.0) ?? Self.stateDictKeys.count
-            return ra != rb ? ra < rb : a.offset < b.offset
-        }.map(\.element)
-        for (key, inner) in ranked where inner.contains(where: { isTensor($0.value) }) {
-            return ([key], inner)
-        }
-        guard depth < 1 else { return nil }
-        for (key, inner) in ranked {
-            if let (path, found) = findNested(inner, depth: depth + 1) { return ([key] + path, found) }
-        }
-        return nil
     }
 
     private mutating func takeStateDict(
-        _ items: [(key: PickleValue, value: PickleValue)], path: String?, siblings: [(key: PickleValue, value: PickleValue)]
+        _ items: [(key: PickleValue, value: PickleValue)], path: String?, siblings: [(key: PickleValue, value: PickleValue)],
+        selection: StateDictSelection
     ) throws {
         stateDictPath = path
         for sibling in siblings {
@@ -162,21 +145,16 @@ struct TorchPickleLayer {
                 otherEntries.append((key: prefix + key, value: render(item.value)))
             }
         }
-        var changed = true
-        while changed && !named.isEmpty {
-            changed = false
-            for prefix in Self.wrapperPrefixes where named.allSatisfy({ $0.0.hasPrefix(prefix) }) {
-                named = named.map { (String($0.0.dropFirst(prefix.count)), $0.1) }
-                strippedPrefixes.append(prefix)
-                changed = true
-            }
-        }
+        let (stripped, prefixes) = Self.strip(named.map(\.0), shapes: named.map { ($0.1.dtype, $0.1.shape) },
+                                              recognizer: selection.recognizesModel)
+        strippedPrefixes = prefixes
+        named = zip(stripped, named).map { ($0, $1.1) }
         var seen = Set<String>()
         for (name, _) in named where !seen.insert(name).inserted { throw CheckpointError.duplicateTensor(name) }
         tensors = named.map { (name: $0.0, view: $0.1) }
     }
 
-    private func name(of key: PickleValue) -> String {
+    func name(of key: PickleValue) -> String {
         if case .string(let text) = key { return text }
         return render(key)
     }
@@ -284,7 +262,7 @@ struct TorchPickleLayer {
         }
     }
 
-    private func sequence(_ value: PickleValue) -> [PickleValue]? {
+    func sequence(_ value: PickleValue) -> [PickleValue]? {
         heap.tuple(value) ?? heap.list(value)
     }
 

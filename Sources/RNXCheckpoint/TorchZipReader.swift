@@ -47,7 +47,9 @@ public enum TorchZipReader {
     }
 
     /// Opens a torch zip checkpoint lazily, running its pickle within `limits`.
-    public static func read(path: String, limits: PickleLimits = .standard) throws -> Checkpoint {
+    public static func read(
+        path: String, limits: PickleLimits = .standard, selection: StateDictSelection = .automatic
+    ) throws -> Checkpoint {
         let records = try records(path: path)
         if records.byName.keys.contains(where: { $0.hasPrefix("code/") || $0 == "constants.pkl" }) {
             throw CheckpointError.torchScript
@@ -76,10 +78,11 @@ public enum TorchZipReader {
             throw CheckpointError.unexpectedPickle(reason: "data.pkl continues after its STOP opcode", offset: result.endOffset)
         }
         details.pickleProtocol = result.proto
-        let layer = try TorchPickleLayer(result, maxUnfoldedObjects: limits.maxUnfoldedObjects)
+        let layer = try TorchPickleLayer(result, maxUnfoldedObjects: limits.maxUnfoldedObjects, selection: selection)
         details.stateDictPath = layer.stateDictPath
         details.strippedPrefixes = layer.strippedPrefixes
         details.otherEntries = layer.otherEntries
+        details.alsoFound = layer.alsoFound
 
         // Every storage the pickle declares must have a record of exactly its declared size.
         for key in layer.storageOrder {

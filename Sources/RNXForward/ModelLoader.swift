@@ -38,7 +38,7 @@ public enum ModelLoader {
     /// checkpoint's pickle.
     public static func load(
         _ reference: ModelReference, arch: String? = nil, numClasses: Int? = nil, inChannels: Int? = nil,
-        limits: PickleLimits = .standard
+        limits: PickleLimits = .standard, selection: StateDictSelection = .automatic
     ) throws -> Loaded {
         switch reference {
         case .architecture(let name, var config):
@@ -50,16 +50,17 @@ public enum ModelLoader {
             return Loaded(model: forward, path: nil, architecture: name, notes: ["synthetic weights"],
                           badRunningVariances: [])
         case .file(let path):
-            return try load(path, arch: arch, numClasses: numClasses, inChannels: inChannels, limits: limits)
+            return try load(path, arch: arch, numClasses: numClasses, inChannels: inChannels, limits: limits,
+                            selection: selection)
         }
     }
 
     /// Loads the checkpoint at `model`, mapped and adapted as `load(_:arch:numClasses:inChannels:limits:)` says.
     public static func load(
         _ model: String, arch: String? = nil, numClasses: Int? = nil, inChannels: Int? = nil,
-        limits: PickleLimits = .standard
+        limits: PickleLimits = .standard, selection: StateDictSelection = .automatic
     ) throws -> Loaded {
-        let checkpoint = try Checkpoint.open(path: model, limits: limits)
+        let checkpoint = try Checkpoint.open(path: model, limits: limits, selection: selection)
         let source = try WeightMapping.resolve(checkpoint.descriptors, arch: arch)
         var adaptations: [Adaptation] = []
         if let numClasses { adaptations.append(.numClasses(numClasses)) }

@@ -16,6 +16,8 @@ public struct SummaryRequest: Sendable, Hashable {
     public var textOptions = SummaryTable.TextOptions()
     /// Bounds on a checkpoint's pickle, for `render(checkpointAt:)`.
     public var pickleLimits = PickleLimits.standard
+    /// `--key`: the dotted path of the model in a checkpoint; nil chooses the dict of tensors that is a ResNet.
+    public var stateDictKey: String?
 
     public init() {}
 
@@ -70,7 +72,9 @@ public struct SummaryRequest: Sendable, Hashable {
     /// table (text, Markdown) or under `unfitting_tensors` and `missing_tensors` (JSON), as are the architecture's
     /// tensors the file lacks.
     public func render(checkpointAt path: String) throws -> String {
-        let checkpoint = try Checkpoint.open(path: path, limits: pickleLimits)
+        let checkpoint = try Checkpoint.open(
+            path: path, limits: pickleLimits,
+            selection: StateDictSelection(key: stateDictKey, recognizesModel: WeightMapping.isResNet))
         return try render(descriptors: checkpoint.descriptors)
     }
 

@@ -78,6 +78,7 @@ struct ConvertCommand: ParsableCommand {
     }
 
     @OptionGroup(title: "Pickle limits") var pickleLimits: PickleLimitOptions
+    @OptionGroup(title: "Choosing the model") var stateDict: StateDictOptions
 
     func run() throws {
         var adaptations: [Adaptation] = []
@@ -93,7 +94,7 @@ struct ConvertCommand: ParsableCommand {
             arch: arch, adaptations: adaptations, force: force, rnxVersion: RNXVersion.current)
         try onFile(output) { try Converter.checkOutput(output, input: input, force: force) }
         let report = try onFile(input) {
-            let checkpoint = try Checkpoint.open(path: input, limits: pickleLimits.limits)
+            let checkpoint = try Checkpoint.open(path: input, limits: pickleLimits.limits, selection: stateDict.selection)
             let bar = ProgressBar(label: "converting")
             defer { bar.finish() }
             return try Converter.convert(

@@ -44,6 +44,7 @@ struct InspectCommand: ParsableCommand {
     var checkData = false
 
     @OptionGroup(title: "Pickle limits") var pickleLimits: PickleLimitOptions
+    @OptionGroup(title: "Choosing the model") var stateDict: StateDictOptions
 
     func run() throws {
         if globals {
@@ -54,7 +55,7 @@ struct InspectCommand: ParsableCommand {
             return
         }
         let report = try onFile(file) {
-            let checkpoint = try Checkpoint.open(path: file, limits: pickleLimits.limits)
+            let checkpoint = try Checkpoint.open(path: file, limits: pickleLimits.limits, selection: stateDict.selection)
             if checkData { try checkpoint.readEveryTensor() }
             return InspectReport(checkpoint: checkpoint)
         }

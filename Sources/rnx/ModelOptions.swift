@@ -22,6 +22,7 @@ struct ModelOptions: ParsableArguments {
     var threadOption: Int?
 
     @OptionGroup(title: "Pickle limits") var pickleLimits: PickleLimitOptions
+    @OptionGroup(title: "Choosing the model") var stateDict: StateDictOptions
 
     /// `--threads`, or every core.
     var threads: Int { threadOption ?? ForwardThreads.defaultCount }
@@ -39,7 +40,7 @@ struct ModelOptions: ParsableArguments {
         let reference = allowName ? try ModelReference(model) : .file(path: model)
         return try onFile(model) {
             try ModelLoader.load(reference, arch: arch, numClasses: numClasses, inChannels: inChannels,
-                                 limits: pickleLimits.limits)
+                                 limits: pickleLimits.limits, selection: stateDict.selection)
         }
     }
 }

@@ -62,6 +62,7 @@ struct SummaryCommand: ParsableCommand {
     var flops = false
 
     @OptionGroup(title: "Pickle limits") var pickleLimits: PickleLimitOptions
+    @OptionGroup(title: "Choosing the model") var stateDict: StateDictOptions
 
     func run() throws {
         var request = SummaryRequest()
@@ -74,6 +75,7 @@ struct SummaryCommand: ParsableCommand {
         request.depth = depth
         request.textOptions = SummaryTable.TextOptions(extraColumns: columns, flops: flops)
         request.pickleLimits = pickleLimits.limits
+        request.stateDictKey = stateDict.key
         switch try ModelReference(model) {
         case .file(let path): print(try onFile(path) { try request.render(checkpointAt: path) }, terminator: "")
         case .architecture(let name, let config): print(try request.render(config: config, name: name), terminator: "")

@@ -38,6 +38,7 @@ struct VerifyCommand: ParsableCommand {
     var json = false
 
     @OptionGroup(title: "Pickle limits") var pickleLimits: PickleLimitOptions
+    @OptionGroup(title: "Choosing the model") var stateDict: StateDictOptions
 
     func validate() throws {
         if files.isEmpty { throw ValidationError("give at least one file to verify") }
@@ -46,7 +47,7 @@ struct VerifyCommand: ParsableCommand {
     func run() throws {
         if let sha256, !Verifier.isDigest(sha256) { throw ConvertError.invalidDigest(sha256) }
         if let arch, ResNetConfig.named(arch) == nil { throw ArchError.unknownArchitecture(arch) }
-        let results = files.map { Verifier.verify(path: $0, arch: arch, sha256: sha256, open: pickleLimits.open) }
+        let results = files.map { Verifier.verify(path: $0, arch: arch, sha256: sha256, open: { try pickleLimits.open($0, selection: stateDict.selection) }) }
         if json {
             print(VerifyResult.json(results))
         } else {
