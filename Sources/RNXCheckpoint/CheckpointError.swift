@@ -70,8 +70,6 @@ public enum CheckpointError: Error, Equatable, Sendable {
     case missingRecord(String)
     /// An entry larger than rnx accepts for its kind (a pickle over the pickle size limit).
     case recordTooLarge(entry: String, size: Int, limit: Int)
-    /// A TorchScript archive (it holds `code/` or `constants.pkl`): a program, not a state dict.
-    case torchScript
     /// The `byteorder` record says something other than `little` or `big`.
     case unsupportedByteOrder(String)
 
@@ -119,8 +117,9 @@ public enum CheckpointError: Error, Equatable, Sendable {
     case unconvertedTensor(name: String, kind: String, function: String, offset: Int)
     /// SETITEM(S), APPEND(S) or BUILD applied to a tensor, which torch never writes.
     case tensorMutated(offset: Int)
-    /// A whole pickled `nn.Module` (`torch.save(model)`) rather than a state dict.
-    case wholeModule(className: String)
+    /// An object of a recorded class that is no module reconstruction (its state has no `_parameters` and
+    /// `_modules`, or it was filled by SETITEM/APPEND), at the offset of the call that made it.
+    case notAModule(className: String, offset: Int)
     /// No mapping of names to tensors anywhere in the checkpoint.
     case noStateDict(found: String)
     /// `--key` names no dict of tensors; `available` lists where the file has them (top-level keys, or paths).
@@ -196,9 +195,6 @@ extension CheckpointError: RNXError {
         case .missingRecord(let name): "torch archive has no '\(name)' record"
         case .recordTooLarge(let entry, let size, let limit):
             "record '\(entry)' is \(size) bytes, over the limit of \(limit)"
-        case .torchScript:
-            "this is a TorchScript archive (it contains code): rnx reads state dicts, not programs; "
-                + "save the weights with torch.save(model.state_dict(), PATH)"
         case .unsupportedByteOrder(let value): "unsupported byteorder record '\(value)' (expected 'little' or 'big')"
         case .badLegacyMagic: "not a legacy torch checkpoint (wrong magic number)"
         case .unsupportedLegacyProtocol(let version): "unsupported legacy protocol version \(version) (expected 1001)"
@@ -231,9 +227,9 @@ extension CheckpointError: RNXError {
         case .unconvertedTensor(let name, let kind, let function, let offset):
             "tensor '\(name)' is \(kind) (\(function) at byte \(offset)); rnx reads dense tensors only"
         case .tensorMutated(let offset): "pickle modifies a tensor at byte \(offset) (SETITEM/APPEND/BUILD), which torch never writes"
-        case .wholeModule(let className):
-            "this file pickles a whole model (\(className)), not a state dict; rnx does not run pickled classes. "
-                + "Re-save it with torch.save(model.state_dict(), PATH)"
+        case .notAModule(let className, let offset):
+            "pickle builds an object of \(className) at byte \(offset) that is not a torch module "
+                + "(no _parameters and _modules); rnx reads pickled modules' weights, nothing else"
         case .noStateDict(let found): "no state dict (a mapping of names to tensors) found; the file holds \(found)"
         case .keyNotFound(let key, let available):
             available.isEmpty

@@ -68,6 +68,13 @@ public enum TorchGlobals {
         GlobalName(module: "torch", name: "complex64"), GlobalName(module: "torch", name: "complex128"),
     ]
 
+    /// TorchScript's constructors of typed lists in `data.pkl` (`build_intlist([1, 1])` is the list): data, never
+    /// called; they appear among modules' attributes, which rnx does not interpret.
+    static let torchScriptLists: [GlobalName] = ["build_intlist", "build_tensorlist", "build_doublelist",
+                                                 "build_boollist", "build_complexlist"].map {
+        GlobalName(module: "torch.jit._pickle", name: $0)
+    }
+
     /// Every rebuild function rnx reads a dense tensor from (the parameter ones wrap one of the others).
     static let denseRebuilds: Set<GlobalName> = [
         rebuildTensor, rebuildTensorV2, rebuildTensorV3, rebuildParameter, rebuildParameterWithState, rebuildFromType,
@@ -100,6 +107,7 @@ public enum TorchGlobals {
         names.formUnion(plainTensorTypes)
         names.formUnion(unconvertedTensorKinds.keys)
         names.formUnion(tensorArgumentNames)
+        names.formUnion(torchScriptLists)
         for name in storageTypes.keys { names.insert(GlobalName(module: "torch", name: name)) }
         for name in unsupportedStorageTypes { names.insert(GlobalName(module: "torch", name: name)) }
         for name in dtypes.keys { names.insert(GlobalName(module: "torch", name: name)) }
@@ -107,15 +115,13 @@ public enum TorchGlobals {
     }()
 
     /// The policy the readers run the pickle machine with.
-    public static let policy = GlobalPolicy.allow(allowlist)
+    ///
+    /// Other globals are recorded as class names, never imported, for pickled modules and TorchScript; the torch
+    /// layer accepts them only as module reconstructions (`TorchPickleLayer.checkRecordedClasses`).
+    public static let policy = GlobalPolicy.recordClasses(allowlist)
 
     /// Whether a global is on the allowlist.
     public static func isAllowed(_ global: GlobalName) -> Bool { allowlist.contains(global) }
-
-    /// Whether a refused global is a model class, i.e. the file is `torch.save(model)` rather than a state dict.
-    static func isModuleClass(_ global: GlobalName) -> Bool {
-        ["torch.nn.", "torchvision.models", "timm.models"].contains { global.module.hasPrefix($0) }
-    }
 
     /// The dtype of a storage class or dtype global, nil if it names neither.
     static func dtype(of global: GlobalName) -> DType? {

@@ -24,14 +24,15 @@ extension TorchPickleLayer {
     static let candidateDepth = 6
 
     /// Every dict of tensors reachable from the root through mappings, lists and tuples, in file order.
-    func candidates() -> [Candidate] {
+    func candidates() throws -> [Candidate] {
         var found: [Candidate] = []
         var stack: [(value: PickleValue, path: [String])] = [(result.root, [])]
         var seen = Set<Int>()
         while let (value, path) = stack.popLast() {
             if case .object(let id) = value, !seen.insert(id.index).inserted { continue }
             var children: [(PickleValue, [String])] = []
-            if let items = mapping(value) {
+            // A pickled module (torch.save(model), TorchScript) stands for its state dict.
+            if let items = try moduleStateDict(value) ?? mapping(value) {
                 var tensors: [(name: String, dtype: DType, shape: [Int])?] = []
                 for item in items {
                     let key = name(of: item.key)

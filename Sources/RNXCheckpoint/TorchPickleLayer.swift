@@ -43,6 +43,7 @@ struct TorchPickleLayer {
         }
         // A storage type rnx has no dtype for (quantized, complex) is refused after the state dict is found, so
         // that a tensor rnx does not convert is refused by its key and kind rather than by its storage's type.
+        try checkRecordedClasses()
         var unsupported: CheckpointError?
         do {
             try collectStorages()
@@ -104,10 +105,12 @@ struct TorchPickleLayer {
     // MARK: finding the state dict
 
     private mutating func locateStateDict(_ selection: StateDictSelection) throws {
-        guard let items = mapping(result.root) else {
+        let items = mapping(result.root) ?? []
+        let rootIsModule = try moduleStateDict(result.root) != nil
+        guard mapping(result.root) != nil || rootIsModule else {
             throw CheckpointError.noStateDict(found: kind(result.root))
         }
-        let candidates = self.candidates()
+        let candidates = try self.candidates()
         guard !candidates.isEmpty else {
             if let key = selection.key { throw CheckpointError.keyNotFound(key: key, available: []) }
             let keys = items.prefix(8).map { render($0.key) }

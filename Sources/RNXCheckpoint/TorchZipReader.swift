@@ -51,9 +51,9 @@ public enum TorchZipReader {
         path: String, limits: PickleLimits = .standard, selection: StateDictSelection = .automatic
     ) throws -> Checkpoint {
         let records = try records(path: path)
-        if records.byName.keys.contains(where: { $0.hasPrefix("code/") || $0 == "constants.pkl" }) {
-            throw CheckpointError.torchScript
-        }
+        // A TorchScript archive (code/, constants.pkl) is read like any other: data.pkl holds its modules'
+        // weights, and its code is data that is never read, let alone run.
+        let isTorchScript = records.byName.keys.contains { $0.hasPrefix("code/") || $0 == "constants.pkl" }
         guard let pickleEntry = records.entry("data.pkl") else { throw CheckpointError.missingRecord("data.pkl") }
         try Records.check(pickleEntry, limit: limits.maxBytes)
         let bigEndian: Bool
@@ -70,6 +70,7 @@ public enum TorchZipReader {
         }
         details.metadata["byteorder"] = bigEndian ? "big" : "little"
         details.metadata["archive_folder"] = records.prefix
+        if isTorchScript { details.metadata["torchscript"] = "code/ and constants.pkl not read" }
 
         let pickle = try records.archive.read(pickleEntry)
         let result = try Checkpoint.runTorchPickle(pickle, limits: limits)

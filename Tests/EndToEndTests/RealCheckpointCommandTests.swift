@@ -58,3 +58,23 @@ struct RealCheckpointCommandTests {
         #expect(!FileManager.default.fileExists(atPath: "/tmp/rnx-never-written.rnw"))
     }
 }
+
+/// `torch.save(model)` files and TorchScript archives (`scripts/fixtures/gen_module_pickles.py`) through every
+/// command: their weights come out of the recorded module classes, which are never imported.
+struct ModulePickleCommandTests {
+    @Test(arguments: ["whole-model.pth", "in-dict.pth", "scripted.pt", "traced.pt"])
+    func convertVerifyRun(_ name: String) throws {
+        let file = Fixtures.path("checkpoints/modules/" + name)
+        let directory = try Fixtures.temporaryDirectory()
+        let rnw = directory.appendingPathComponent("out.rnw").path
+        let convert = try RNXProcess.run(["convert", file, rnw])
+        #expect(convert.status == 0, "\(name): \(convert)")
+        let verify = try RNXProcess.run(["verify", file, rnw])
+        #expect(verify.status == 0, "\(name): \(verify)")
+        let logits = directory.appendingPathComponent("y.npy").path
+        let run = try RNXProcess.run(["run", file, "--input", Fixtures.path("forward/input-cifar.npy"), "--output", logits])
+        #expect(run.status == 0, "\(name): \(run)")
+        let same = try RNXProcess.run(["validate", rnw, "--input", Fixtures.path("forward/input-cifar.npy"), "--expect", logits])
+        #expect(same.status == 0, "\(name): \(same)")
+    }
+}

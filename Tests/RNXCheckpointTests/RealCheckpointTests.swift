@@ -13,6 +13,9 @@ struct RealCheckpointTests {
     static let readable = [
         "real/resnet20-12fca82f.th", "checkpoints/rebuilds/v1.pth", "checkpoints/rebuilds/v1-legacy.pth",
         "checkpoints/rebuilds/tensor-attrs.pth",
+        "checkpoints/modules/whole-model.pth",
+        "checkpoints/modules/in-dict.pth", "checkpoints/modules/scripted.pt", "checkpoints/modules/traced.pt",
+        "checkpoints/whole-module.pth", "checkpoints/torchscript.pt",
     ]
 
     @Test(arguments: readable)
