@@ -85,6 +85,20 @@ public enum TorchGlobals {
         denseRebuilds.contains(global) || unconvertedTensorKinds[global] != nil
     }
 
+    /// numpy arrays as numpy pickles them: `_reconstruct(ndarray, (0,), b'b')`, then BUILD with
+    /// `(version, shape, dtype, is_fortran, data)`; numpy 1 names the module `numpy.core`, numpy 2 `numpy._core`.
+    /// Shown by `inspect` as plain entries (metrics, class weights), never built.
+    static let numpyReconstruct: Set<GlobalName> = [
+        GlobalName(module: "numpy.core.multiarray", name: "_reconstruct"),
+        GlobalName(module: "numpy._core.multiarray", name: "_reconstruct"),
+    ]
+    static let numpyDType = GlobalName(module: "numpy", name: "dtype")
+    /// `scalar(dtype, bytes)`: a numpy scalar such as `np.float64(0.9)`.
+    static let numpyScalar: Set<GlobalName> = [
+        GlobalName(module: "numpy.core.multiarray", name: "scalar"),
+        GlobalName(module: "numpy._core.multiarray", name: "scalar"),
+    ]
+
     static let orderedDict = GlobalName(module: "collections", name: "OrderedDict")
     static let torchSize = GlobalName(module: "torch", name: "Size")
     static let namespace = GlobalName(module: "argparse", name: "Namespace")
@@ -108,6 +122,8 @@ public enum TorchGlobals {
         names.formUnion(unconvertedTensorKinds.keys)
         names.formUnion(tensorArgumentNames)
         names.formUnion(torchScriptLists)
+        names.formUnion(numpyReconstruct)
+        names.insert(GlobalName(module: "numpy", name: "ndarray"))
         for name in storageTypes.keys { names.insert(GlobalName(module: "torch", name: name)) }
         for name in unsupportedStorageTypes { names.insert(GlobalName(module: "torch", name: name)) }
         for name in dtypes.keys { names.insert(GlobalName(module: "torch", name: name)) }

@@ -78,3 +78,16 @@ struct ModulePickleCommandTests {
         #expect(same.status == 0, "\(name): \(same)")
     }
 }
+
+/// numpy values in a checkpoint are plain entries: `inspect` shows them, nothing is built or run.
+struct NumpyValueCommandTests {
+    @Test func inspectShowsNumpyEntries() throws {
+        let file = Fixtures.path("checkpoints/rebuilds/numpy-values.pth")
+        let result = try RNXProcess.run(["inspect", file])
+        #expect(result.status == 0, "\(result)")
+        #expect(result.stdout.contains("  class_weights = array(shape=(2,), dtype='<f8')\n"), "\(result)")
+        #expect(result.stdout.contains("  acc           = np.float64(0.9)\n"), "\(result)")
+        let globals = try RNXProcess.run(["inspect", "--globals", file])
+        #expect(globals.status == 0, "numpy's reconstruct functions are on the allowlist: \(globals)")
+    }
+}

@@ -12,7 +12,7 @@ import Testing
 struct RealCheckpointTests {
     static let readable = [
         "real/resnet20-12fca82f.th", "checkpoints/rebuilds/v1.pth", "checkpoints/rebuilds/v1-legacy.pth",
-        "checkpoints/rebuilds/tensor-attrs.pth",
+        "checkpoints/rebuilds/tensor-attrs.pth", "checkpoints/rebuilds/numpy-values.pth",
         "checkpoints/modules/whole-model.pth",
         "checkpoints/modules/in-dict.pth", "checkpoints/modules/scripted.pt", "checkpoints/modules/traced.pt",
         "checkpoints/whole-module.pth", "checkpoints/torchscript.pt",
