@@ -82,6 +82,7 @@ public enum TorchLegacyReader {
         details.strippedPrefixes = layer.strippedPrefixes
         details.otherEntries = layer.otherEntries
         details.alsoFound = layer.alsoFound
+        details.moduleClass = layer.moduleClass
         return try Checkpoint.torch(
             path: path, format: .torchLegacy, layer: layer, details: details, bigEndian: false
         ) { storage in

@@ -12,6 +12,8 @@ extension TorchPickleLayer {
         let tensors: [(name: String, dtype: DType, shape: [Int])?]
         /// Position in the walk, for ties.
         let order: Int
+        /// The class of the pickled module the tensors were walked from, nil for a dict.
+        var moduleClass: String? = nil
 
         var dotted: String { path.joined(separator: ".") }
         var isComplete: Bool { !tensors.contains { $0 == nil } }
@@ -32,7 +34,8 @@ extension TorchPickleLayer {
             if case .object(let id) = value, !seen.insert(id.index).inserted { continue }
             var children: [(PickleValue, [String])] = []
             // A pickled module (torch.save(model), TorchScript) stands for its state dict.
-            if let items = try moduleStateDict(value) ?? mapping(value) {
+            let module = try moduleStateDict(value)
+            if let items = module ?? mapping(value) {
                 var tensors: [(name: String, dtype: DType, shape: [Int])?] = []
                 for item in items {
                     let key = name(of: item.key)
@@ -48,7 +51,9 @@ extension TorchPickleLayer {
                     }
                 }
                 if !tensors.isEmpty {
-                    found.append(Candidate(path: path, items: items, tensors: tensors, order: found.count))
+                    var candidate = Candidate(path: path, items: items, tensors: tensors, order: found.count)
+                    if module != nil { candidate.moduleClass = heap.instance(value)?.callee.description }
+                    found.append(candidate)
                 }
             } else if let items = sequence(value), !isTensor(value) {
                 children = items.enumerated().map { ($0.element, path + [String($0.offset)]) }

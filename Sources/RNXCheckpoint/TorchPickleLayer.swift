@@ -17,6 +17,8 @@ struct TorchPickleLayer {
     private(set) var otherEntries: [(key: String, value: String)] = []
     /// The other dicts of tensors found, by path, with why they were not taken.
     private(set) var alsoFound: [(path: String, note: String)] = []
+    /// The class of the pickled module (`torch.save(model)`, TorchScript) the weights were walked from.
+    private(set) var moduleClass: String?
 
     let result: PickleResult
     var heap: PickleHeap { result.heap }
@@ -118,6 +120,7 @@ struct TorchPickleLayer {
         }
         let (chosen, others) = try choose(among: candidates, selection)
         alsoFound = others
+        moduleClass = chosen.moduleClass
         let path = chosen.path
         if path.isEmpty {
             try takeStateDict(chosen.items, path: nil, siblings: [], selection: selection)

@@ -84,6 +84,7 @@ public enum TorchZipReader {
         details.strippedPrefixes = layer.strippedPrefixes
         details.otherEntries = layer.otherEntries
         details.alsoFound = layer.alsoFound
+        details.moduleClass = layer.moduleClass
 
         // Every storage the pickle declares must have a record of exactly its declared size.
         for key in layer.storageOrder {

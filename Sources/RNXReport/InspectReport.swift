@@ -44,6 +44,10 @@ public struct InspectReport: Sendable {
             lines.append("byte order: \(byteorder) (swapped to little-endian)")
         }
         var found = "state dict: " + (details.stateDictPath.map { "found under '\($0)'" } ?? "at the top level")
+        if let moduleClass = details.moduleClass {
+            // Walked from the recorded classes' _parameters, _buffers and _modules; the class is only a name.
+            found += ", walked from the pickled module \(moduleClass)"
+        }
         if !details.alsoFound.isEmpty {
             // Grouped by note, in order: 'state_dict_ema' — same layout; 'optimizer', 'callbacks' — not a model.
             var groups: [(note: String, paths: [String])] = []
@@ -113,6 +117,7 @@ public struct InspectReport: Sendable {
             "total_bytes": totalBytes,
             "stripped_prefixes": details.strippedPrefixes,
             "also_found": details.alsoFound.map { ["path": $0.path, "note": $0.note] },
+            "module_class": details.moduleClass ?? NSNull(),
             "other_entries": details.otherEntries.map { ["key": $0.key, "value": $0.value] },
             "metadata": details.metadata,
         ]

@@ -62,6 +62,18 @@ struct RealCheckpointCommandTests {
 /// `torch.save(model)` files and TorchScript archives (`scripts/fixtures/gen_module_pickles.py`) through every
 /// command: their weights come out of the recorded module classes, which are never imported.
 struct ModulePickleCommandTests {
+    @Test func inspectNamesTheRecordedModuleClass() throws {
+        let whole = try RNXProcess.run(["inspect", Fixtures.path("checkpoints/modules/whole-model.pth")])
+        #expect(whole.stdout.contains("\nstate dict: at the top level, walked from the pickled module "
+            + "torchvision.models.resnet.ResNet\n"), "\(whole)")
+        let inDict = try RNXProcess.run(["inspect", Fixtures.path("checkpoints/modules/in-dict.pth")])
+        #expect(inDict.stdout.contains("\nstate dict: found under 'model', walked from the pickled module "
+            + "cifar_resnet.ResNet\n"), "\(inDict)")
+        #expect(inDict.stdout.contains("  epoch = 3\n"), "\(inDict)")
+        let traced = try RNXProcess.run(["inspect", Fixtures.path("checkpoints/modules/traced.pt")])
+        #expect(traced.stdout.contains("walked from the pickled module __torch__.torchvision.models.resnet.ResNet"))
+    }
+
     @Test(arguments: ["whole-model.pth", "in-dict.pth", "scripted.pt", "traced.pt"])
     func convertVerifyRun(_ name: String) throws {
         let file = Fixtures.path("checkpoints/modules/" + name)
