@@ -12,3 +12,11 @@ step "$rnx" convert "$pth" "$out/resnet20-5class.rnw" --num-classes 5 --force
 step "$rnx" verify "$pth" "$out/resnet20-5class.rnw"
 step "$rnx" summary "$out/resnet20-5class.rnw" --depth 1
 step "$rnx" validate "$pth" --input fixtures/forward/input-cifar.npy --expect fixtures/forward/resnet20-cifar10.logits.npy
+
+# A real checkpoint nobody here wrote: akamaster's pretrained CIFAR-10 ResNet-20 (torch 0.3/0.4 legacy format,
+# storages on cuda:0, a training checkpoint with DataParallel's 'module.' prefix); fixtures/real/README.md.
+real=fixtures/real/resnet20-12fca82f.th
+step "$rnx" inspect "$real"
+step "$rnx" convert "$real" "$out/akamaster-resnet20.rnw" --force
+step "$rnx" verify "$real" "$out/akamaster-resnet20.rnw"
+step "$rnx" validate "$out/akamaster-resnet20.rnw" --input fixtures/forward/input-cifar.npy --expect fixtures/real/resnet20-12fca82f.logits.npy

@@ -85,6 +85,9 @@ static void install(void) {
     struct sigaction action;
     memset(&action, 0, sizeof action);
     action.sa_handler = handle;
+    // Other threads' reads and writes resume after a signal that the handler leaves to the default action (with no
+    // output registered), instead of failing with EINTR in code that does not expect it.
+    action.sa_flags = SA_RESTART;
     sigfillset(&action.sa_mask);  // one handler at a time: a second signal waits for the first one's _exit
     const int signals[] = {SIGINT, SIGTERM, SIGHUP};
     sigset_t handled;

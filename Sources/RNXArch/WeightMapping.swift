@@ -36,6 +36,12 @@ public enum WeightMapping {
         return problems + mismatches
     }
 
+    /// Whether the tensors are a ResNet rnx maps: detected, and every name and shape fits (what `rnx convert`
+    /// without `--arch` needs). Used to find the model among a checkpoint's dicts of tensors.
+    @Sendable public static func isResNet(_ descriptors: [TensorDescriptor]) -> Bool {
+        (try? resolve(descriptors)) != nil
+    }
+
     /// The architecture the tensors are checked against: `--arch NAME` if given, else the detected one.
     ///
     /// With a name, num_classes and in_channels come from the file's classifier and stem (so a 10-class resnet18

@@ -8,19 +8,25 @@ extension Checkpoint {
     /// Errors: `.cannotOpen` (missing or unreadable file), `.readFailed` (I/O), `.unrecognizedFormat` and the
     /// other `CheckpointError` cases for malformed or refused data, `PickleError` for a refused or broken pickle.
     /// `limits` bound the pickle machine (torch formats only); raise them for a real file that needs more.
+    /// `selection` says which dict of tensors is the model (`--key`, or chosen among all; see `StateDictSelection`).
     ///
     /// A directory is read as a Hugging Face `save_pretrained` directory: its weight file is opened and its
     /// `config.json` kept as `companionConfig`.
-    public static func open(path: String, limits: PickleLimits = .standard) throws -> Checkpoint {
+    public static func open(
+        path: String, limits: PickleLimits = .standard, selection: StateDictSelection = .automatic
+    ) throws -> Checkpoint {
         if PretrainedDirectory.isDirectory(path) {
-            var checkpoint = try open(path: PretrainedDirectory.weightsPath(in: path), limits: limits)
+            var checkpoint = try open(
+                path: PretrainedDirectory.weightsPath(in: path), limits: limits, selection: selection)
             checkpoint.companionConfig = try PretrainedDirectory.config(in: path)
             return checkpoint
         }
         switch try sniff(path: path) {
-        case .torchZip: return try TorchZipReader.read(path: path, limits: limits)
-        case .torchLegacy: return try TorchLegacyReader.read(path: path, limits: limits)
+        case .torchZip: return try TorchZipReader.read(path: path, limits: limits, selection: selection)
+        case .torchLegacy: return try TorchLegacyReader.read(path: path, limits: limits, selection: selection)
         case .safetensors:
+            // One flat state dict: there is nothing for --key to choose.
+            if let key = selection.key { throw CheckpointError.keyNotFound(key: key, available: []) }
             return try SafetensorsReader.read(path: path)
         }
     }

@@ -31,14 +31,8 @@ extension Checkpoint {
         }
     }
 
-    /// Runs the main pickle of a torch file, turning a refused model class into advice to save a state dict.
+    /// Runs the main pickle of a torch file: allowed globals, and classes recorded for module reconstructions.
     static func runTorchPickle(_ bytes: [UInt8], from start: Int = 0, limits: PickleLimits) throws -> PickleResult {
-        do {
-            return try Unpickler(policy: TorchGlobals.policy, limits: limits).run(bytes, from: start)
-        } catch PickleError.disallowedGlobal(let module, let name, _)
-            where TorchGlobals.isModuleClass(GlobalName(module: module, name: name))
-        {
-            throw CheckpointError.wholeModule(className: module + "." + name)
-        }
+        try Unpickler(policy: TorchGlobals.policy, limits: limits).run(bytes, from: start)
     }
 }

@@ -8,6 +8,12 @@ public struct CheckpointDetails: Sendable {
     public var stateDictPath: String?
     /// Prefixes stripped from every key, e.g. `module.` (DataParallel) or `_orig_mod.` (torch.compile).
     public var strippedPrefixes: [String]
+    /// The other dicts of tensors in the file, by top-level key (or path), and why they were not taken
+    /// (`same layout`, `not a ResNet`, `a model`, `not a model`).
+    public var alsoFound: [(path: String, note: String)] = []
+    /// The recorded class of the pickled module the state dict was walked from (`torch.save(model)`,
+    /// TorchScript), e.g. `torchvision.models.resnet.ResNet`; nil for a state dict. Never imported.
+    public var moduleClass: String?
     /// The checkpoint's other top-level entries (`epoch`, `arch`, `best_acc1`, ...) rendered as Python-like text.
     public var otherEntries: [(key: String, value: String)]
     /// String metadata (safetensors `__metadata__`).

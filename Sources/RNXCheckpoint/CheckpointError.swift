@@ -75,8 +75,6 @@ public enum CheckpointError: Error, Equatable, Sendable {
     case missingRecord(String)
     /// An entry larger than rnx accepts for its kind (a pickle over the pickle size limit).
     case recordTooLarge(entry: String, size: Int, limit: Int)
-    /// A TorchScript archive (it holds `code/` or `constants.pkl`): a program, not a state dict.
-    case torchScript
     /// The `byteorder` record says something other than `little` or `big`.
     case unsupportedByteOrder(String)
 
@@ -119,12 +117,20 @@ public enum CheckpointError: Error, Equatable, Sendable {
     case viewOutOfBounds(name: String, shape: [Int], stride: [Int], offset: Int, storageElements: Int)
     /// A view repeating storage elements (zero strides) into more bytes than rnx will allocate for it.
     case viewTooLarge(name: String, shape: [Int], bytes: Int)
+    /// A tensor torch can pickle that rnx does not convert (quantized, sparse, meta, nested, a subclass, ...):
+    /// its key, what kind it is, and the rebuild function at `offset`.
+    case unconvertedTensor(name: String, kind: String, function: String, offset: Int)
     /// SETITEM(S), APPEND(S) or BUILD applied to a tensor, which torch never writes.
     case tensorMutated(offset: Int)
-    /// A whole pickled `nn.Module` (`torch.save(model)`) rather than a state dict.
-    case wholeModule(className: String)
+    /// An object of a recorded class that is no module reconstruction (its state has no `_parameters` and
+    /// `_modules`, or it was filled by SETITEM/APPEND), at the offset of the call that made it.
+    case notAModule(className: String, offset: Int)
     /// No mapping of names to tensors anywhere in the checkpoint.
     case noStateDict(found: String)
+    /// `--key` names no dict of tensors; `available` lists where the file has them (top-level keys, or paths).
+    case keyNotFound(key: String, available: [String])
+    /// Several dicts of tensors of different layouts are models (`netG` and `netD`): which one is for `--key`.
+    case severalModels(paths: [String], tensorCounts: [Int])
     /// A state dict key that is not a string (rendered as Python would print it).
     case nonStringKey(String)
     /// Two tensors under the same name (after prefix stripping).
@@ -140,7 +146,7 @@ extension CheckpointError: RNXError {
         case .readFailed, .writeFailed: .io
         case .refusedGlobals: .checkFailed
         case .cannotCreate, .outputExists: .cannotCreate
-        case .outputIsInput: .usage
+        case .outputIsInput, .keyNotFound, .severalModels: .usage
         default: .badData
         }
     }
@@ -196,9 +202,6 @@ extension CheckpointError: RNXError {
         case .missingRecord(let name): "torch archive has no '\(name)' record"
         case .recordTooLarge(let entry, let size, let limit):
             "record '\(entry)' is \(size) bytes, over the limit of \(limit)"
-        case .torchScript:
-            "this is a TorchScript archive (it contains code): rnx reads state dicts, not programs; "
-                + "save the weights with torch.save(model.state_dict(), PATH)"
         case .unsupportedByteOrder(let value): "unsupported byteorder record '\(value)' (expected 'little' or 'big')"
         case .badLegacyMagic: "not a legacy torch checkpoint (wrong magic number)"
         case .unsupportedLegacyProtocol(let version): "unsupported legacy protocol version \(version) (expected 1001)"
@@ -228,11 +231,22 @@ extension CheckpointError: RNXError {
                 + "reaches past the end of its storage of \(elements) elements"
         case .viewTooLarge(let name, let shape, let bytes):
             "tensor '\(name)': shape \(shape.shapeDescription) repeats its storage into \(bytes) bytes, more than rnx allocates"
+        case .unconvertedTensor(let name, let kind, let function, let offset):
+            "tensor '\(name)' is \(kind) (\(function) at byte \(offset)); rnx reads dense tensors only"
         case .tensorMutated(let offset): "pickle modifies a tensor at byte \(offset) (SETITEM/APPEND/BUILD), which torch never writes"
-        case .wholeModule(let className):
-            "this file pickles a whole model (\(className)), not a state dict; rnx does not run pickled classes. "
-                + "Re-save it with torch.save(model.state_dict(), PATH)"
+        case .notAModule(let className, let offset):
+            "pickle builds an object of \(className) at byte \(offset) that is not a torch module "
+                + "(no _parameters and _modules); rnx reads pickled modules' weights, nothing else"
         case .noStateDict(let found): "no state dict (a mapping of names to tensors) found; the file holds \(found)"
+        case .keyNotFound(let key, let available):
+            available.isEmpty
+                ? "--key '\(key)': this file has no nested dicts of tensors to choose from"
+                : "--key '\(key)': no dict of tensors there; the file has them under "
+                    + available.prefix(8).map { "'\($0)'" }.joined(separator: ", ") + (available.count > 8 ? ", ..." : "")
+        case .severalModels(let paths, let counts):
+            "the checkpoint holds \(paths.count) different models: "
+                + zip(paths, counts).map { "'\($0)' (\($1) tensors)" }.joined(separator: ", ")
+                + "; choose one with --key"
         case .nonStringKey(let key): "state dict key \(key) is not a string"
         case .duplicateTensor(let name): "tensor name '\(name)' appears twice"
         case .refusedGlobals(let names):

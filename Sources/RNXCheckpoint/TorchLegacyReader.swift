@@ -23,12 +23,16 @@ public enum TorchLegacyReader {
     }
 
     /// Opens a legacy checkpoint lazily, running its pickles within `limits`.
-    public static func read(path: String, limits: PickleLimits = .standard) throws -> Checkpoint {
-        try read(path: path, window: initialWindow, limits: limits)
+    public static func read(
+        path: String, limits: PickleLimits = .standard, selection: StateDictSelection = .automatic
+    ) throws -> Checkpoint {
+        try read(path: path, window: initialWindow, limits: limits, selection: selection)
     }
 
     /// `read(path:limits:)` with a chosen first window, so tests can make the pickles outgrow it.
-    static func read(path: String, window: Int, limits: PickleLimits = .standard) throws -> Checkpoint {
+    static func read(
+        path: String, window: Int, limits: PickleLimits = .standard, selection: StateDictSelection = .automatic
+    ) throws -> Checkpoint {
         let file = try RandomAccessFile(path: path)
         let plain = Unpickler(policy: .allow([]), limits: limits)
         let pickles = try readPickles(
@@ -36,7 +40,7 @@ public enum TorchLegacyReader {
         ) {
             try Checkpoint.runTorchPickle($0, from: $1, limits: limits)
         }
-        let layer = try TorchPickleLayer(pickles.main, maxUnfoldedObjects: limits.maxUnfoldedObjects)
+        let layer = try TorchPickleLayer(pickles.main, maxUnfoldedObjects: limits.maxUnfoldedObjects, selection: selection)
 
         // Walk the storage headers: each count must match the pickle and each record must lie inside the file.
         var dataOffsets: [String: Int] = [:]
@@ -77,6 +81,8 @@ public enum TorchLegacyReader {
         details.stateDictPath = layer.stateDictPath
         details.strippedPrefixes = layer.strippedPrefixes
         details.otherEntries = layer.otherEntries
+        details.alsoFound = layer.alsoFound
+        details.moduleClass = layer.moduleClass
         return try Checkpoint.torch(
             path: path, format: .torchLegacy, layer: layer, details: details, bigEndian: false
         ) { storage in

@@ -15,8 +15,12 @@ struct TorchPickleLayer {
     private(set) var stateDictPath: String?
     private(set) var strippedPrefixes: [String] = []
     private(set) var otherEntries: [(key: String, value: String)] = []
+    /// The other dicts of tensors found, by path, with why they were not taken.
+    private(set) var alsoFound: [(path: String, note: String)] = []
+    /// The class of the pickled module (`torch.save(model)`, TorchScript) the weights were walked from.
+    private(set) var moduleClass: String?
 
-    private let result: PickleResult
+    let result: PickleResult
     var heap: PickleHeap { result.heap }
 
     /// Keys under which training checkpoints keep their weights, most specific first.
@@ -32,15 +36,25 @@ struct TorchPickleLayer {
     /// The result may unfold to at most `maxUnfoldedObjects` objects as a tree (`PickleLimits`): the standard
     /// million is 25 times resnet1202's whole state dict, so it only refuses shared references doubled on purpose,
     /// which every walk and every printout would pay for.
-    init(_ result: PickleResult, maxUnfoldedObjects: Int) throws {
+    init(_ result: PickleResult, maxUnfoldedObjects: Int, selection: StateDictSelection = .automatic) throws {
         self.result = result
         switch result.heap.unfolding(of: result.root, limit: maxUnfoldedObjects) {
         case .cycle: throw CheckpointError.pickleCycle
         case .exceeds(let limit): throw CheckpointError.pickleUnfoldsTooLarge(limit: limit)
         case .tree: break
         }
-        try collectStorages()
-        try locateStateDict()
+        // A storage type rnx has no dtype for (quantized, complex) is refused after the state dict is found, so
+        // that a tensor rnx does not convert is refused by its key and kind rather than by its storage's type.
+        try checkRecordedClasses()
+        var unsupported: CheckpointError?
+        do {
+            try collectStorages()
+        } catch let error as CheckpointError {
+            guard case .unsupportedStorageType = error else { throw error }
+            unsupported = error
+        }
+        try locateStateDict(selection)
+        if let unsupported { throw unsupported }
     }
 
     // MARK: storages
@@ -92,50 +106,34 @@ struct TorchPickleLayer {
 
     // MARK: finding the state dict
 
-    private mutating func locateStateDict() throws {
-        guard let items = mapping(result.root) else {
+    private mutating func locateStateDict(_ selection: StateDictSelection) throws {
+        let items = mapping(result.root) ?? []
+        let rootIsModule = try moduleStateDict(result.root) != nil
+        guard mapping(result.root) != nil || rootIsModule else {
             throw CheckpointError.noStateDict(found: kind(result.root))
         }
-        if items.contains(where: { isTensor($0.value) }) {
-            try takeStateDict(items, path: nil, siblings: [])
-            return
-        }
-        guard let (path, inner) = findNested(items, depth: 0) else {
+        let candidates = try self.candidates()
+        guard !candidates.isEmpty else {
+            if let key = selection.key { throw CheckpointError.keyNotFound(key: key, available: []) }
             let keys = items.prefix(8).map { render($0.key) }
             throw CheckpointError.noStateDict(found: "a mapping with keys [\(keys.joined(separator: ", "))] and no tensors")
         }
-        try takeStateDict(inner, path: path.joined(separator: "."), siblings: items.filter {
-            if case .string(let key) = $0.key { return key != path[0] }
-            return true
-        })
-    }
-
-    /// The preferred entry holding tensors (by `stateDictKeys`, then file order), searched two levels deep.
-    private func findNested(_ items: [(key: PickleValue, value: PickleValue)], depth: Int)
-        -> ([String], [(key: PickleValue, value: PickleValue)])?
-    {
-        var candidates: [(String, [(key: PickleValue, value: PickleValue)])] = []
-        for item in items {
-            guard case .string(let key) = item.key, let inner = mapping(item.value) else { continue }
-            candidates.append((key, inner))
+        let (chosen, others) = try choose(among: candidates, selection)
+        alsoFound = others
+        moduleClass = chosen.moduleClass
+        let path = chosen.path
+        if path.isEmpty {
+            try takeStateDict(chosen.items, path: nil, siblings: [], selection: selection)
+        } else {
+            // The root's other entries, as before: everything but the chosen dict's top-level key.
+            let siblings = items.filter { name(of: $0.key) != path[0] }
+            try takeStateDict(chosen.items, path: path.joined(separator: "."), siblings: siblings, selection: selection)
         }
-        let ranked = candidates.enumerated().sorted { a, b in
-            let ra = Self.stateDictKeys.firstIndex(of: a.element.0) ?? Self.stateDictKeys.count
-            let rb = Self.stateDictKeys.firstIndex(of: b.element.0) ?? Self.stateDictKeys.count
-            return ra != rb ? ra < rb : a.offset < b.offset
-        }.map(\.element)
-        for (key, inner) in ranked where inner.contains(where: { isTensor($0.value) }) {
-            return ([key], inner)
-        }
-        guard depth < 1 else { return nil }
-        for (key, inner) in ranked {
-            if let (path, found) = findNested(inner, depth: depth + 1) { return ([key] + path, found) }
-        }
-        return nil
     }
 
     private mutating func takeStateDict(
-        _ items: [(key: PickleValue, value: PickleValue)], path: String?, siblings: [(key: PickleValue, value: PickleValue)]
+        _ items: [(key: PickleValue, value: PickleValue)], path: String?, siblings: [(key: PickleValue, value: PickleValue)],
+        selection: StateDictSelection
     ) throws {
         stateDictPath = path
         for sibling in siblings {
@@ -153,80 +151,100 @@ struct TorchPickleLayer {
                 otherEntries.append((key: prefix + key, value: render(item.value)))
             }
         }
-        var changed = true
-        while changed && !named.isEmpty {
-            changed = false
-            for prefix in Self.wrapperPrefixes where named.allSatisfy({ $0.0.hasPrefix(prefix) }) {
-                named = named.map { (String($0.0.dropFirst(prefix.count)), $0.1) }
-                strippedPrefixes.append(prefix)
-                changed = true
-            }
-        }
+        let (stripped, prefixes) = Self.strip(named.map(\.0), shapes: named.map { ($0.1.dtype, $0.1.shape) },
+                                              recognizer: selection.recognizesModel)
+        strippedPrefixes = prefixes
+        named = zip(stripped, named).map { ($0, $1.1) }
         var seen = Set<String>()
         for (name, _) in named where !seen.insert(name).inserted { throw CheckpointError.duplicateTensor(name) }
         tensors = named.map { (name: $0.0, view: $0.1) }
     }
 
-    private func name(of key: PickleValue) -> String {
+    func name(of key: PickleValue) -> String {
         if case .string(let text) = key { return text }
         return render(key)
     }
 
     // MARK: tensors
 
-    /// The instance of a tensor-building call, if `value` is one.
+    /// The instance of a tensor-building call, if `value` is one (including kinds rnx does not convert).
     private func tensorInstance(_ value: PickleValue) -> PickleInstance? {
-        guard let instance = heap.instance(value) else { return nil }
-        switch instance.callee {
-        case TorchGlobals.rebuildTensorV2, TorchGlobals.rebuildTensorV3, TorchGlobals.rebuildParameter,
-             TorchGlobals.rebuildParameterWithState:
-            return instance
-        default: return nil
-        }
+        guard let instance = heap.instance(value), TorchGlobals.isTensorRebuild(instance.callee) else { return nil }
+        return instance
     }
 
     func isTensor(_ value: PickleValue) -> Bool { tensorInstance(value) != nil }
 
     /// The view a tensor value describes, nil if the value is no tensor.
+    ///
+    /// Throws `unconvertedTensor` for tensors torch can pickle that rnx does not convert (quantized, sparse, ...).
     func tensorView(_ value: PickleValue, name: String, depth: Int = 0) throws -> TorchTensorView? {
         guard let instance = tensorInstance(value) else { return nil }
         guard instance.listItems.isEmpty, instance.dictItems.isEmpty, instance.state == nil else {
             throw CheckpointError.tensorMutated(offset: instance.offset)
         }
-        let args = instance.arguments
+        return try tensorView(callee: instance.callee, arguments: instance.arguments, offset: instance.offset,
+                              name: name, depth: depth)
+    }
+
+    /// The view `callee(*arguments)` describes; `offset` is where the call was recorded, `depth` how many
+    /// wrapping calls (parameter, `_rebuild_from_type_v2`) lie around it, of which torch writes at most two.
+    private func tensorView(
+        callee: GlobalName, arguments args: [PickleValue], offset: Int, name: String, depth: Int
+    ) throws -> TorchTensorView {
         let bad = { (what: String) in
-            CheckpointError.unexpectedPickle(reason: "\(instance.callee.name) for '\(name)': \(what)", offset: instance.offset)
+            CheckpointError.unexpectedPickle(reason: "\(callee.name) for '\(name)': \(what)", offset: offset)
         }
-        switch instance.callee {
+        if let kind = TorchGlobals.unconvertedTensorKinds[callee] {
+            throw CheckpointError.unconvertedTensor(name: name, kind: kind, function: callee.description, offset: offset)
+        }
+        guard depth < 3 else { throw bad("tensor rebuilds nested more than torch writes") }
+        switch callee {
         case TorchGlobals.rebuildParameter, TorchGlobals.rebuildParameterWithState:
-            let expected = instance.callee == TorchGlobals.rebuildParameter ? 3 : 4
-            guard args.count == expected, depth == 0 else { throw bad("expected \(expected) arguments around a tensor") }
+            let expected = callee == TorchGlobals.rebuildParameter ? 3 : 4
+            guard args.count == expected else { throw bad("expected \(expected) arguments around a tensor") }
             guard let inner = try tensorView(args[0], name: name, depth: depth + 1) else { throw bad("data is not a tensor") }
             return inner
-        default:
-            let isV3 = instance.callee == TorchGlobals.rebuildTensorV3
-            guard isV3 ? (7...8).contains(args.count) : (6...7).contains(args.count) else {
-                throw bad("unexpected argument count \(args.count)")
+        case TorchGlobals.rebuildFromType:
+            // (func, new_type, args, state): `func(*args)`, then the type and attributes torch gives it.
+            guard args.count == 4, let function = heap.global(args[0]), let inner = sequence(args[2]) else {
+                throw bad("expected (function, type, arguments, state)")
             }
+            guard let type = heap.global(args[1]) else { throw bad("type is not a global") }
+            guard TorchGlobals.plainTensorTypes.contains(type) else {
+                throw CheckpointError.unconvertedTensor(
+                    name: name, kind: "a tensor subclass (\(type))", function: callee.description, offset: offset)
+            }
+            guard TorchGlobals.isTensorRebuild(function), function != TorchGlobals.rebuildFromType else {
+                throw bad("\(function) does not build a tensor")
+            }
+            return try tensorView(callee: function, arguments: inner, offset: offset, name: name, depth: depth + 1)
+        default:
+            let counts: ClosedRange<Int> = switch callee {
+            case TorchGlobals.rebuildTensor: 4...4
+            case TorchGlobals.rebuildTensorV3: 7...8
+            default: 6...7
+            }
+            guard counts.contains(args.count) else { throw bad("unexpected argument count \(args.count)") }
             guard case .object(let sid) = args[0], heap.objects.indices.contains(sid.index),
                   case .persistent(let pid) = heap[sid]
             else { throw bad("storage is not a persistent id") }
-            let storage = try parseStorage(pid, offset: heap.persistentIDOffset(sid) ?? instance.offset)
-            guard case .int(let offset64) = args[1], let offset = Int(exactly: offset64) else {
+            let storage = try parseStorage(pid, offset: heap.persistentIDOffset(sid) ?? offset)
+            guard case .int(let offset64) = args[1], let storageOffset = Int(exactly: offset64) else {
                 throw bad("storage offset is not an integer")
             }
             guard let shape = intTuple(args[2]), let stride = intTuple(args[3]) else {
                 throw bad("size or stride is not a tuple of integers")
             }
             var dtype = storage.dtype
-            if isV3 {
+            if callee == TorchGlobals.rebuildTensorV3 {
                 guard let global = heap.global(args[6]) else { throw bad("dtype is not a torch dtype") }
                 guard let v3 = TorchGlobals.dtype(of: global) else {
                     throw CheckpointError.unsupportedStorageType(global.description)
                 }
                 dtype = v3
             }
-            return TorchTensorView(dtype: dtype, shape: shape, stride: stride, offset: offset, storageKey: storage.key)
+            return TorchTensorView(dtype: dtype, shape: shape, stride: stride, offset: storageOffset, storageKey: storage.key)
         }
     }
 
@@ -250,7 +268,7 @@ struct TorchPickleLayer {
         }
     }
 
-    private func sequence(_ value: PickleValue) -> [PickleValue]? {
+    func sequence(_ value: PickleValue) -> [PickleValue]? {
         heap.tuple(value) ?? heap.list(value)
     }
 

@@ -53,11 +53,13 @@ public enum TorchZipReader {
     }
 
     /// Opens a torch zip checkpoint lazily, running its pickle within `limits`.
-    public static func read(path: String, limits: PickleLimits = .standard) throws -> Checkpoint {
+    public static func read(
+        path: String, limits: PickleLimits = .standard, selection: StateDictSelection = .automatic
+    ) throws -> Checkpoint {
         let records = try records(path: path)
-        if records.byName.keys.contains(where: { $0.hasPrefix("code/") || $0 == "constants.pkl" }) {
-            throw CheckpointError.torchScript
-        }
+        // A TorchScript archive (code/, constants.pkl) is read like any other: data.pkl holds its modules'
+        // weights, and its code is data that is never read, let alone run.
+        let isTorchScript = records.byName.keys.contains { $0.hasPrefix("code/") || $0 == "constants.pkl" }
         guard let pickleEntry = records.entry("data.pkl") else { throw CheckpointError.missingRecord("data.pkl") }
         try Records.check(pickleEntry, limit: limits.maxBytes)
         let bigEndian: Bool
@@ -88,6 +90,7 @@ public enum TorchZipReader {
             }
         }
         details.metadata["archive_folder"] = records.prefix
+        if isTorchScript { details.metadata["torchscript"] = "code/ and constants.pkl not read" }
 
         let pickle = try records.archive.read(pickleEntry)
         let result = try Checkpoint.runTorchPickle(pickle, limits: limits)
@@ -96,10 +99,12 @@ public enum TorchZipReader {
             throw CheckpointError.unexpectedPickle(reason: "data.pkl continues after its STOP opcode", offset: result.endOffset)
         }
         details.pickleProtocol = result.proto
-        let layer = try TorchPickleLayer(result, maxUnfoldedObjects: limits.maxUnfoldedObjects)
+        let layer = try TorchPickleLayer(result, maxUnfoldedObjects: limits.maxUnfoldedObjects, selection: selection)
         details.stateDictPath = layer.stateDictPath
         details.strippedPrefixes = layer.strippedPrefixes
         details.otherEntries = layer.otherEntries
+        details.alsoFound = layer.alsoFound
+        details.moduleClass = layer.moduleClass
 
         // Every storage the pickle declares must have a record of exactly its declared size.
         for key in layer.storageOrder {

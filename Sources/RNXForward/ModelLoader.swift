@@ -45,7 +45,7 @@ public enum ModelLoader {
     /// checkpoint's pickle.
     public static func load(
         _ reference: ModelReference, arch: String? = nil, numClasses: Int? = nil, inChannels: Int? = nil,
-        strideIn: StrideIn? = nil, limits: PickleLimits = .standard
+        strideIn: StrideIn? = nil, limits: PickleLimits = .standard, selection: StateDictSelection = .automatic
     ) throws -> Loaded {
         switch reference {
         case .architecture(let name, var config):
@@ -58,28 +58,29 @@ public enum ModelLoader {
                           badRunningVariances: [])
         case .file(let path):
             return try load(path, arch: arch, numClasses: numClasses, inChannels: inChannels, strideIn: strideIn,
-                            limits: limits)
+                            limits: limits, selection: selection)
         }
     }
 
     /// Loads the checkpoint at `model`, mapped and adapted as `load(_:arch:numClasses:inChannels:limits:)` says.
     public static func load(
         _ model: String, arch: String? = nil, numClasses: Int? = nil, inChannels: Int? = nil,
-        strideIn: StrideIn? = nil, limits: PickleLimits = .standard
+        strideIn: StrideIn? = nil, limits: PickleLimits = .standard, selection: StateDictSelection = .automatic
     ) throws -> Loaded {
         var adaptations: [Adaptation] = []
         if let numClasses { adaptations.append(.numClasses(numClasses)) }
         if let inChannels { adaptations.append(.inChannels(inChannels)) }
-        return try load(model, arch: arch, adaptations: adaptations, strideIn: strideIn, limits: limits)
+        return try load(
+            model, arch: arch, adaptations: adaptations, strideIn: strideIn, limits: limits, selection: selection)
     }
 
     /// Loads the checkpoint at `model` mapped onto its architecture (`arch`, or detected) with `adaptations`
     /// applied in memory, exactly as `rnx convert` would apply them to the file.
     public static func load(
         _ model: String, arch: String? = nil, adaptations: [Adaptation], strideIn: StrideIn? = nil,
-        limits: PickleLimits = .standard
+        limits: PickleLimits = .standard, selection: StateDictSelection = .automatic
     ) throws -> Loaded {
-        let checkpoint = try Checkpoint.open(path: model, limits: limits)
+        let checkpoint = try Checkpoint.open(path: model, limits: limits, selection: selection)
         let resolved = try WeightMapping.resolve(
             checkpoint.descriptors, arch: arch, transformersConfig: checkpoint.companionConfig, strideIn: strideIn)
         let source = resolved.config

@@ -12,4 +12,20 @@ public enum GlobalPolicy: Sendable {
     /// value called, so the scan goes on and names every later global; `.allow` refuses such a call with
     /// `PickleError.callOfNonGlobal`.
     case scanOnly
+    /// The globals in the set are allowed; any other is recorded as a class name (never imported) that may be
+    /// pushed, stored and instantiated only by NEWOBJ with no arguments: what pickle writes for an object without
+    /// `__reduce__`, such as an `nn.Module` (`cls.__new__(cls)`, then BUILD with its `__dict__`). Any other call of
+    /// one (REDUCE, INST, OBJ, NEWOBJ_EX, NEWOBJ with arguments) is refused with `PickleError.disallowedGlobal` at
+    /// the offset of the opcode that named it. What the instances hold is for the caller to check.
+    case recordClasses(Set<GlobalName>)
+
+    /// Whether a call of `global` may be recorded: allowed, or a class under `recordClasses` made by a NEWOBJ
+    /// without arguments (`bareNew`).
+    func admitsCall(of global: GlobalName, bareNew: Bool) -> Bool {
+        switch self {
+        case .allow(let allowed): allowed.contains(global)
+        case .scanOnly: true
+        case .recordClasses(let allowed): allowed.contains(global) || bareNew
+        }
+    }
 }

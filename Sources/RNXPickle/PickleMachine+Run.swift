@@ -183,6 +183,7 @@ extension PickleMachine {
             let module = try utf8(try readLine())
             let name = try utf8(try readLine())
             try push(try allocate(.fixed(.global(try admitGlobal(module: module, name: name))), childDepth: 0))
+            globalOffsets[nodes.count - 1] = opcodeOffset
         case .stackGlobal:
             let name = try pop()
             let module = try pop()
@@ -192,6 +193,7 @@ extension PickleMachine {
                     offset: opcodeOffset)
             }
             try push(try allocate(.fixed(.global(try admitGlobal(module: moduleName, name: globalName))), childDepth: 0))
+            globalOffsets[nodes.count - 1] = opcodeOffset
         case .inst:
             let module = try utf8(try readLine())
             let name = try utf8(try readLine())
@@ -205,7 +207,9 @@ extension PickleMachine {
         case .reduce, .newObj:
             let arguments = try pop()
             let called = try pop()
-            let global = try callee(called)
+            var noArguments = false
+            if case .fixed(.tuple(let items))? = node(arguments) { noArguments = items.isEmpty }
+            let global = try callee(called, bareNew: op == .newObj && noArguments)
             try instantiate(global, of: called, arguments: try tupleItems(arguments))
         case .newObjEx:
             let keywords = try pop()

@@ -33,6 +33,8 @@ final class PickleMachine {
     var nodes: [Node] = []
     /// Nesting depth of each heap object at the time items were added (1 for an empty container).
     var depths: [Int] = []
+    /// Byte offset of the GLOBAL or STACK_GLOBAL opcode of each global, by heap index (for refusing its call).
+    var globalOffsets: [Int: Int] = [:]
     /// Byte offset of each persistent id's opcode, by heap index.
     var persistentIDOffsets: [Int: Int] = [:]
     var globals: [GlobalReference] = []
@@ -384,14 +386,24 @@ final class PickleMachine {
         if case .allow(let allowed) = policy, !allowed.contains(global) {
             throw PickleError.disallowedGlobal(module: global.module, name: global.name, offset: opcodeOffset)
         }
+        // INST names and calls its class at once: no bare NEWOBJ, so a recorded class may not be called this way.
+        if case .recordClasses(let allowed) = policy, opcode == .inst, !allowed.contains(global) {
+            throw PickleError.disallowedGlobal(module: global.module, name: global.name, offset: opcodeOffset)
+        }
         globals.append(GlobalReference(global: global, offset: opcodeOffset))
         return global
     }
 
     /// The global `value` refers to; nil, under `.scanOnly` only, for any other value, whose call is then
     /// recorded as an opaque call (see `GlobalName.opaqueCall`) so that the scan goes on to later globals.
-    func callee(_ value: PickleValue) throws(PickleError) -> GlobalName? {
-        if case .fixed(.global(let name))? = node(value) { return name }
+    func callee(_ value: PickleValue, bareNew: Bool = false) throws(PickleError) -> GlobalName? {
+        if case .fixed(.global(let name))? = node(value) {
+            guard policy.admitsCall(of: name, bareNew: bareNew) else {
+                let offset = if case .object(let id) = value { globalOffsets[id.index] ?? opcodeOffset } else { opcodeOffset }
+                throw PickleError.disallowedGlobal(module: name.module, name: name.name, offset: offset)
+            }
+            return name
+        }
         if case .scanOnly = policy { return nil }
         throw PickleError.callOfNonGlobal(opcode: opcode.name, found: kindName(value), offset: opcodeOffset)
     }

@@ -44,6 +44,26 @@ public struct InspectReport: Sendable {
             lines.append("byte order: \(byteorder) (swapped to little-endian)")
         }
         var found = "state dict: " + (details.stateDictPath.map { "found under '\($0)'" } ?? "at the top level")
+        if let moduleClass = details.moduleClass {
+            // Walked from the recorded classes' _parameters, _buffers and _modules; the class is only a name.
+            found += ", walked from the pickled module \(moduleClass)"
+        }
+        if !details.alsoFound.isEmpty {
+            // Grouped by note, in order: 'state_dict_ema' — same layout; 'optimizer', 'callbacks' — not a model.
+            var groups: [(note: String, paths: [String])] = []
+            for entry in details.alsoFound {
+                if let index = groups.firstIndex(where: { $0.note == entry.note }) {
+                    groups[index].paths.append(entry.path)
+                } else {
+                    groups.append((entry.note, [entry.path]))
+                }
+            }
+            let order = ["same layout", "a model", "not a ResNet", "not a model"]
+            groups.sort { (order.firstIndex(of: $0.note) ?? order.count) < (order.firstIndex(of: $1.note) ?? order.count) }
+            found += " (also found: " + groups.map { group in
+                group.paths.map { "'\($0)'" }.joined(separator: ", ") + " \u{2014} " + group.note
+            }.joined(separator: "; ") + ")"
+        }
         if !details.strippedPrefixes.isEmpty {
             found += "; stripped prefix " + details.strippedPrefixes.map { "'\($0)'" }.joined(separator: ", then ")
         }
@@ -96,6 +116,8 @@ public struct InspectReport: Sendable {
             "total_elements": totalElements,
             "total_bytes": totalBytes,
             "stripped_prefixes": details.strippedPrefixes,
+            "also_found": details.alsoFound.map { ["path": $0.path, "note": $0.note] },
+            "module_class": details.moduleClass ?? NSNull(),
             "other_entries": details.otherEntries.map { ["key": $0.key, "value": $0.value] },
             "metadata": details.metadata,
         ]

@@ -18,6 +18,8 @@ public struct SummaryRequest: Sendable, Hashable {
     public var pickleLimits = PickleLimits.standard
     /// Where a transformers Bottleneck strides, overriding `config.json` (`--stride-in`).
     public var strideIn: StrideIn?
+    /// `--key`: the dotted path of the model in a checkpoint; nil chooses the dict of tensors that is a ResNet.
+    public var stateDictKey: String?
 
     public init() {}
 
@@ -76,7 +78,9 @@ public struct SummaryRequest: Sendable, Hashable {
     /// table (text, Markdown) or under `unfitting_tensors` and `missing_tensors` (JSON), as are the architecture's
     /// tensors the file lacks.
     public func render(checkpointAt path: String) throws -> String {
-        let checkpoint = try Checkpoint.open(path: path, limits: pickleLimits)
+        let checkpoint = try Checkpoint.open(
+            path: path, limits: pickleLimits,
+            selection: StateDictSelection(key: stateDictKey, recognizesModel: WeightMapping.isResNet))
         return try render(descriptors: checkpoint.descriptors, transformersConfig: checkpoint.companionConfig)
     }
 

@@ -102,6 +102,7 @@ struct ConvertCommand: ParsableCommand {
     }
 
     @OptionGroup(title: "Pickle limits") var pickleLimits: PickleLimitOptions
+    @OptionGroup(title: "Choosing the model") var stateDict: StateDictOptions
 
     func run() throws {
         var adaptations: [Adaptation] = []
@@ -119,7 +120,7 @@ struct ConvertCommand: ParsableCommand {
             library: library.flatMap(ResNetConfig.Naming.init(library:)), strideIn: strideIn)
         try onFile(output) { try Converter.checkOutput(output, input: input, force: force) }
         let report = try onFile(input) {
-            let checkpoint = try Checkpoint.open(path: input, limits: pickleLimits.limits)
+            let checkpoint = try Checkpoint.open(path: input, limits: pickleLimits.limits, selection: stateDict.selection)
             let bar = ProgressBar(label: "converting")
             defer { bar.finish() }
             return try Converter.convert(

@@ -14,8 +14,9 @@ struct InspectCommand: ParsableCommand {
             'module.' and '_orig_mod.' prefixes are stripped; the other entries (epoch, arch, ...) are shown.
 
             --globals lists every global each pickle references and flags those outside rnx's allowlist. It \
-            parses the pickle without running it, so it works on files the normal load refuses (malicious ones, \
-            whole pickled models, TorchScript archives). Its exit status is 0 when every global is allowed and 1 \
+            parses the pickle without running it, so it works on files the normal load refuses (malicious ones); \
+            the class names of pickled modules and TorchScript archives are listed as outside the allowlist too \
+            (the normal load records them as names). Its exit status is 0 when every global is allowed and 1 \
             when some are not (the report is still printed, and stderr names them); a file that cannot be \
             parsed at all exits 65.
 
@@ -44,6 +45,7 @@ struct InspectCommand: ParsableCommand {
     var checkData = false
 
     @OptionGroup(title: "Pickle limits") var pickleLimits: PickleLimitOptions
+    @OptionGroup(title: "Choosing the model") var stateDict: StateDictOptions
 
     func run() throws {
         if globals {
@@ -54,7 +56,7 @@ struct InspectCommand: ParsableCommand {
             return
         }
         let report = try onFile(file) {
-            let checkpoint = try Checkpoint.open(path: file, limits: pickleLimits.limits)
+            let checkpoint = try Checkpoint.open(path: file, limits: pickleLimits.limits, selection: stateDict.selection)
             if checkData { try checkpoint.readEveryTensor() }
             return InspectReport(checkpoint: checkpoint)
         }

@@ -25,6 +25,7 @@ struct ModelOptions: ParsableArguments {
     var threadOption: Int?
 
     @OptionGroup(title: "Pickle limits") var pickleLimits: PickleLimitOptions
+    @OptionGroup(title: "Choosing the model") var stateDict: StateDictOptions
 
     /// `--threads`, or every core.
     var threads: Int { threadOption ?? ForwardThreads.defaultCount }
@@ -41,7 +42,9 @@ struct ModelOptions: ParsableArguments {
     /// Loads the file MODEL with `adaptations` (e.g. those another file records) instead of these options'.
     func load(_ model: String, adaptations: [Adaptation]) throws -> ModelLoader.Loaded {
         try onFile(model) {
-            try ModelLoader.load(model, arch: arch, adaptations: adaptations, limits: pickleLimits.limits)
+            try ModelLoader.load(
+                model, arch: arch, adaptations: adaptations, strideIn: strideIn, limits: pickleLimits.limits,
+                selection: stateDict.selection)
         }
     }
 
@@ -52,7 +55,7 @@ struct ModelOptions: ParsableArguments {
         let reference = allowName ? try ModelReference(model) : .file(path: model)
         let loaded = try onFile(model) {
             try ModelLoader.load(reference, arch: arch, numClasses: numClasses, inChannels: inChannels,
-                                 strideIn: strideIn, limits: pickleLimits.limits)
+                                 strideIn: strideIn, limits: pickleLimits.limits, selection: stateDict.selection)
         }
         for note in loaded.assumptions { printNote(model, note) }
         return loaded

@@ -58,9 +58,9 @@ struct PickleLimitOptions: ParsableArguments {
 
     /// Opens a checkpoint within these limits; a limit it hits comes back as a `HintedError` naming the option, for
     /// commands that collect problems as text (`rnx verify`) instead of exiting through `ErrorReport`.
-    func open(_ path: String) throws -> Checkpoint {
+    func open(_ path: String, selection: StateDictSelection = .automatic) throws -> Checkpoint {
         do {
-            return try Checkpoint.open(path: path, limits: limits)
+            return try Checkpoint.open(path: path, limits: limits, selection: selection)
         } catch {
             guard let hinted = Self.hinted(error) else { throw error }
             throw hinted

@@ -65,6 +65,7 @@ struct SummaryCommand: ParsableCommand {
     var strideIn: StrideIn? { strideInOption.value }
 
     @OptionGroup(title: "Pickle limits") var pickleLimits: PickleLimitOptions
+    @OptionGroup(title: "Choosing the model") var stateDict: StateDictOptions
 
     func run() throws {
         var request = SummaryRequest()
@@ -78,6 +79,7 @@ struct SummaryCommand: ParsableCommand {
         request.textOptions = SummaryTable.TextOptions(extraColumns: columns, flops: flops)
         request.pickleLimits = pickleLimits.limits
         request.strideIn = strideIn
+        request.stateDictKey = stateDict.key
         switch try ModelReference(model) {
         case .file(let path): print(try onFile(path) { try request.render(checkpointAt: path) }, terminator: "")
         case .architecture(let name, let config): print(try request.render(config: config, name: name), terminator: "")

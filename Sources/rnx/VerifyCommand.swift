@@ -43,6 +43,7 @@ struct VerifyCommand: ParsableCommand {
     var json = false
 
     @OptionGroup(title: "Pickle limits") var pickleLimits: PickleLimitOptions
+    @OptionGroup(title: "Choosing the model") var stateDict: StateDictOptions
 
     func validate() throws {
         if files.isEmpty { throw ValidationError("give at least one file to verify") }
@@ -54,7 +55,9 @@ struct VerifyCommand: ParsableCommand {
         let results = files.map { file in
             file.lowercased().hasSuffix(".onnx")
                 ? Self.verifyONNX(file, sha256: sha256)
-                : Verifier.verify(path: file, arch: arch, sha256: sha256, open: pickleLimits.open)
+                : Verifier.verify(path: file, arch: arch, sha256: sha256, open: {
+                    try pickleLimits.open($0, selection: stateDict.selection)
+                })
         }
         if json {
             print(VerifyResult.json(results))

@@ -91,15 +91,12 @@ struct TorchFixtureTests {
         #expect(checkpoint.details.otherEntries.map(\.key) == ["epoch", "optimizer_state_dict", "args", "loss", "classes"])
     }
 
-    @Test func wholeModuleIsRefusedWithAdvice() throws {
-        #expect(throws: CheckpointError.wholeModule(className: "torch.nn.modules.container.Sequential")) {
-            try Checkpoint.open(path: Fixtures.path("checkpoints/whole-module.pth"))
-        }
-    }
-
-    @Test func torchScriptIsRefused() throws {
-        #expect(throws: CheckpointError.torchScript) {
-            try Checkpoint.open(path: Fixtures.path("checkpoints/torchscript.pt"))
-        }
+    /// A whole pickled model and a TorchScript archive give their weights (values: RealCheckpointTests).
+    @Test func wholeModuleAndTorchScriptAreRead() throws {
+        let whole = try Checkpoint.open(path: Fixtures.path("checkpoints/whole-module.pth"))
+        #expect(whole.descriptors.map(\.name) == ["0.weight", "0.bias"])
+        let script = try Checkpoint.open(path: Fixtures.path("checkpoints/torchscript.pt"))
+        #expect(script.descriptors.map(\.name) == ["weight", "bias"])
+        #expect(script.details.metadata["torchscript"] == "code/ and constants.pkl not read")
     }
 }
