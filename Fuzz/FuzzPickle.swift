@@ -11,7 +11,7 @@ public func rnxFuzzPickle(_ start: UnsafeRawPointer?, _ count: Int) -> CInt {
         GlobalName(module: "torch._utils", name: "_rebuild_tensor_v2"),
         GlobalName(module: "torch", name: "FloatStorage"),
     ]
-    for policy in [GlobalPolicy.scanOnly, .allow(allow)] {
+    for policy in [GlobalPolicy.scanOnly, .allow(allow), .recordClasses(allow)] {
         if let result = try? Unpickler(policy: policy).run(bytes) {
             // Touch what a reader would: every heap object, so lazily built structure is exercised too.
             var items = 0
