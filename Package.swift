@@ -30,6 +30,8 @@ let package = Package(
         .systemLibrary(name: "CLibisal", providers: [.apt(["libisal-dev"])]),
         .systemLibrary(name: "COpenBLAS", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CMalloc"),
+        // libjpeg-turbo and libpng behind setjmp-guarded calls (C cannot longjmp through Swift).
+        .target(name: "CImageCodecs", linkerSettings: [.linkedLibrary("jpeg"), .linkedLibrary("png16")]),
 
         .target(name: "RNXTensor"),
         .target(name: "RNXPickle"),
@@ -45,6 +47,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
         .target(name: "RNXReport", dependencies: ["RNXTensor", "RNXPickle", "RNXCheckpoint", "RNXArch"]),
+        .target(name: "RNXImage", dependencies: ["RNXTensor", "CImageCodecs"]),
         .executableTarget(
             name: "rnx",
             dependencies: [
@@ -66,6 +69,11 @@ let package = Package(
         .testTarget(name: "RNXForwardTests", dependencies: ["RNXTestSupport", "RNXForward", "RNXArch", "RNXTensor", "RNXCheckpoint", "COpenBLAS"]),
         .testTarget(name: "RNXConvertTests", dependencies: ["RNXTestSupport", "RNXConvert", "RNXCheckpoint", "RNXArch", "RNXTensor"]),
         .testTarget(name: "RNXReportTests", dependencies: ["RNXTestSupport", "RNXReport", "RNXArch", "RNXCheckpoint", "RNXTensor"]),
+        .testTarget(
+            name: "RNXImageTests",
+            dependencies: [
+                "RNXTestSupport", "RNXImage", "RNXCheckpoint", "CZlib", .product(name: "Crypto", package: "swift-crypto"),
+            ]),
         .testTarget(name: "EndToEndTests", dependencies: ["RNXTestSupport", "RNXTensor"]),
     ]
 )
