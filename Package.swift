@@ -9,6 +9,8 @@
 //   RNXForward (inference with OpenBLAS) <- RNXArch, RNXCheckpoint (.npy files, opening models)
 //   RNXConvert (convert and verify pipelines) <- RNXCheckpoint, RNXArch
 //   RNXReport (inspect, summary and verify tables) <- RNXCheckpoint, RNXArch
+//   RNXImage (JPEG/PNG decoding, PIL's resize, torchvision's preprocessing) <- RNXTensor
+//   RNXPredict (photos to classes: decode, preprocess, forward, softmax) <- RNXImage, RNXForward, RNXArch
 //   rnx (the command line: parses options and calls the library)
 import PackageDescription
 
@@ -17,7 +19,10 @@ let package = Package(
     products: [
         .library(
             name: "RNX",
-            targets: ["RNXTensor", "RNXPickle", "RNXCheckpoint", "RNXArch", "RNXForward", "RNXConvert", "RNXReport"]),
+            targets: [
+                "RNXTensor", "RNXPickle", "RNXCheckpoint", "RNXArch", "RNXForward", "RNXConvert", "RNXReport",
+                "RNXImage", "RNXPredict",
+            ]),
         .executable(name: "rnx", targets: ["rnx"]),
     ],
     dependencies: [
@@ -48,10 +53,12 @@ let package = Package(
             ]),
         .target(name: "RNXReport", dependencies: ["RNXTensor", "RNXPickle", "RNXCheckpoint", "RNXArch"]),
         .target(name: "RNXImage", dependencies: ["RNXTensor", "CImageCodecs"]),
+        .target(name: "RNXPredict", dependencies: ["RNXTensor", "RNXArch", "RNXForward", "RNXImage"]),
         .executableTarget(
             name: "rnx",
             dependencies: [
                 "RNXTensor", "RNXPickle", "RNXCheckpoint", "RNXArch", "RNXForward", "RNXConvert", "RNXReport", "CMalloc",
+                "RNXImage", "RNXPredict",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -72,7 +79,8 @@ let package = Package(
         .testTarget(
             name: "RNXImageTests",
             dependencies: [
-                "RNXTestSupport", "RNXImage", "RNXCheckpoint", "CZlib", .product(name: "Crypto", package: "swift-crypto"),
+                "RNXTestSupport", "RNXImage", "RNXPredict", "RNXForward", "RNXArch", "RNXCheckpoint", "CZlib",
+                .product(name: "Crypto", package: "swift-crypto"),
             ]),
         .testTarget(name: "EndToEndTests", dependencies: ["RNXTestSupport", "RNXTensor"]),
     ]

@@ -105,6 +105,16 @@ public struct AdaptationPlan: Sendable {
         self.notes = notes
     }
 
+    /// The labels of the target's classifier rows, given the source's: rows kept keep their label (`--num-classes`
+    /// cut, `--classes` in that order), new rows are `class_N` with N their index.
+    public func labels(from source: [String]) -> [String] {
+        if let rowSelection { return rowSelection.map { $0 < source.count ? source[$0] : "class_\($0)" } }
+        if let newRows {
+            return source + ClassLabels.generic(source.count..<(source.count + newRows.count))
+        }
+        return source
+    }
+
     /// The descriptor of the tensor the plan makes from `descriptor`.
     public func descriptor(for descriptor: TensorDescriptor) -> TensorDescriptor {
         var result = descriptor

@@ -14,6 +14,8 @@ public enum ArchError: Error, Equatable, Sendable {
     case classIndexOutOfRange(index: Int, classes: Int)
     /// An adaptation that cannot be done (e.g. zero classes); the text says which and why.
     case invalidAdaptation(String)
+    /// A labels file (`--labels`) that cannot serve as the classifier's class names.
+    case invalidLabels(String)
 }
 
 /// One way in which a state dict differs from what an architecture expects, in torchvision's terms.
@@ -47,7 +49,8 @@ extension ArchError: RNXError {
     public var category: ErrorCategory {
         switch self {
         case .mismatch, .unsupportedLayout: .badData
-        case .unknownArchitecture, .notArchitectureOrFile, .classIndexOutOfRange, .invalidAdaptation: .usage
+        case .unknownArchitecture, .notArchitectureOrFile, .classIndexOutOfRange, .invalidAdaptation, .invalidLabels:
+            .usage
         }
     }
 
@@ -69,6 +72,8 @@ extension ArchError: RNXError {
             return "class index \(index) is out of range: the classifier has \(classes) rows (0-\(classes - 1))"
         case .invalidAdaptation(let reason):
             return reason
+        case .invalidLabels(let reason):
+            return "labels: \(reason)"
         }
     }
 }

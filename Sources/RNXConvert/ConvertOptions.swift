@@ -10,10 +10,17 @@ public struct ConvertOptions: Sendable {
     public var force: Bool
     /// Written into the metadata as `rnx_version`.
     public var rnxVersion: String
+    /// The output's class names (`--labels FILE`), one per classifier row after the adaptations; nil keeps the
+    /// input's (recorded in a `.rnw`, or the defaults for its class count) through the adaptations.
+    public var labels: [String]?
 
-    public init(arch: String? = nil, adaptations: [Adaptation] = [], force: Bool = false, rnxVersion: String) {
+    public init(
+        arch: String? = nil, adaptations: [Adaptation] = [], force: Bool = false, rnxVersion: String,
+        labels: [String]? = nil
+    ) {
         self.arch = arch
         self.adaptations = adaptations
+        self.labels = labels
         self.force = force
         self.rnxVersion = rnxVersion
     }

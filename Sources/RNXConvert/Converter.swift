@@ -40,7 +40,9 @@ public enum Converter {
             source: source, descriptors: checkpoint.descriptors, adaptations: options.adaptations)
         let outputDescriptors = checkpoint.descriptors.map(plan.descriptor(for:))
         let target = plan.target
-        let notes = extractionNotes(checkpoint.details) + plan.notes
+        var notes = extractionNotes(checkpoint.details) + plan.notes
+        let labels = try outputLabels(checkpoint, source: source, plan: plan, given: options.labels)
+        if options.labels != nil { notes.append("labels set from a file (\(labels.count) names)") }
 
         // The input's digest goes into the header, so it is computed alongside and patched in at the end.
         let digest = BackgroundDigest(path: input)
@@ -57,6 +59,7 @@ public enum Converter {
             (RNWFormat.Key.sourceFormat, checkpoint.format.rawValue),
             (RNWFormat.Key.sourceSHA256, ""),
             (RNWFormat.Key.adaptations, jsonArray(notes)),
+            (RNWFormat.Key.labels, ClassLabels.json(labels)),
             (RNWFormat.Key.rnxVersion, options.rnxVersion),
             (RNWFormat.Key.dataSHA256, ""),
         ]
@@ -146,6 +149,21 @@ public enum Converter {
         case .cannotCreate(let reason), .writeFailed(let reason): reason
         default: error.description
         }
+    }
+
+    /// The labels of the output's classifier rows: `given` (checked against the row count), else the input's
+    /// (`labels` metadata of a `.rnw`, or the defaults for the source architecture) carried through `plan`.
+    static func outputLabels(
+        _ checkpoint: Checkpoint, source: ResNetConfig, plan: AdaptationPlan, given: [String]?
+    ) throws -> [String] {
+        if let given {
+            guard given.count == plan.target.numClasses else {
+                throw ArchError.invalidLabels(
+                    "\(given.count) labels for a classifier of \(plan.target.numClasses) classes")
+            }
+            return given
+        }
+        return plan.labels(from: ClassLabels.recorded(in: checkpoint.details.metadata, config: source))
     }
 
     /// How the state dict was taken out of the file, when it was not simply the whole file.

@@ -1,10 +1,12 @@
+import RNXArch
+
 /// The `.rnw` format: a safetensors file whose `__metadata__` says what it holds and where it came from.
 ///
 /// Metadata keys, in the order rnx writes them (all values are strings, as safetensors requires):
 /// `format` (`rnw`), `format_version` (`1`), `architecture` (canonical name such as `resnet50` or `resnet20-b`, or
 /// `custom`), `config` (the full configuration as JSON), `num_classes`, `in_channels`, `source_file` (base name),
 /// `source_format` (`zip`, `legacy` or `safetensors`), `source_sha256`, `adaptations` (a JSON array of
-/// human-readable lines, `[]` if none), `rnx_version`, `data_sha256` (SHA-256 of every byte after the header).
+/// human-readable lines, `[]` if none), `labels` (a JSON array of the classifier rows' names), `rnx_version`, `data_sha256` (SHA-256 of every byte after the header).
 /// The header is padded with spaces so the data starts at a multiple of 64 bytes.
 public enum RNWFormat {
     public static let formatName = "rnw"
@@ -21,6 +23,7 @@ public enum RNWFormat {
         public static let sourceFormat = "source_format"
         public static let sourceSHA256 = "source_sha256"
         public static let adaptations = "adaptations"
+        public static let labels = ClassLabels.metadataKey
         public static let rnxVersion = "rnx_version"
         public static let dataSHA256 = "data_sha256"
     }

@@ -17,13 +17,18 @@ public enum ModelLoader {
         public let notes: [String]
         /// Running-variance entries that are not positive and finite (names), found while loading.
         public let badRunningVariances: [String]
+        /// The classifier rows' names: recorded in a `.rnw`, else the defaults for the class count, carried
+        /// through the on-the-fly adaptations.
+        public var labels: [String]
 
-        /// Wraps a model built in code; the architecture defaults to the configuration's name.
+        /// Wraps a model built in code; the architecture defaults to the configuration's name, the labels to the
+        /// defaults for its class count.
         public init(
             model: ForwardModel, path: String? = nil, architecture: String? = nil, notes: [String] = [],
-            badRunningVariances: [String] = []
+            badRunningVariances: [String] = [], labels: [String]? = nil
         ) {
             self.model = model
+            self.labels = labels ?? ClassLabels.defaults(for: model.config)
             self.path = path
             self.architecture = architecture ?? model.config.displayName
             self.notes = notes
@@ -66,13 +71,16 @@ public enum ModelLoader {
         if let inChannels { adaptations.append(.inChannels(inChannels)) }
         let bad = try badRunningVariances(in: checkpoint)
         let name = source.displayName
+        let labels = ClassLabels.recorded(in: checkpoint.details.metadata, config: source)
         if adaptations.isEmpty {
             let forward = try ForwardModel(config: source, weights: checkpoint)
-            return Loaded(model: forward, path: model, architecture: name, notes: [], badRunningVariances: bad)
+            return Loaded(model: forward, path: model, architecture: name, notes: [], badRunningVariances: bad,
+                          labels: labels)
         }
         let plan = try AdaptationPlan(source: source, descriptors: checkpoint.descriptors, adaptations: adaptations)
         let forward = try ForwardModel(config: plan.target, weights: AdaptedSource(base: checkpoint, plan: plan))
-        return Loaded(model: forward, path: model, architecture: name, notes: plan.notes, badRunningVariances: bad)
+        return Loaded(model: forward, path: model, architecture: name, notes: plan.notes, badRunningVariances: bad,
+                      labels: plan.labels(from: labels))
     }
 
     private static func positive(_ name: String, _ value: Int) throws -> Int {

@@ -2,6 +2,10 @@ import CImageCodecs
 import Foundation
 import RNXTensor
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Decodes JPEG and PNG files to RGB with libjpeg-turbo and libpng, as `Image.open(f).convert("RGB")` does.
 ///
 /// The format comes from the signature bytes, never the extension. The header is read first and the pixel count
@@ -24,6 +28,10 @@ public struct ImageDecoder: Sendable {
 
     /// Reads and decodes the file at `path`.
     public func decode(contentsOfFile path: String) throws -> RGBImage {
+        // open(2) first, for the system's own reason (no such file, permission denied) in the message.
+        let descriptor = open(path, O_RDONLY)
+        guard descriptor >= 0 else { throw ImageError.cannotOpen(reason: String(cString: strerror(errno))) }
+        close(descriptor)
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe)

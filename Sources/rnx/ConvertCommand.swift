@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import RNXImage
 import RNXArch
 import RNXCheckpoint
 import RNXConvert
@@ -59,6 +61,11 @@ struct ConvertCommand: ParsableCommand {
     @Option(help: "Store floating tensors as f32, f16 or bf16 (num_batches_tracked stays int64).")
     var dtype: String?
 
+    @Option(help: ArgumentHelp(
+        "Class names for the output's classifier rows, one per line (default: the input's, kept through the "
+            + "adaptations; ImageNet's or CIFAR-10's for those class counts, else class_N).", valueName: "FILE"))
+    var labels: String?
+
     @Flag(help: "Replace OUTPUT if it exists.")
     var force = false
 
@@ -89,8 +96,17 @@ struct ConvertCommand: ParsableCommand {
         if let classes { adaptations.append(.classes(try ClassList.parse(classes))) }
         if let inChannels { adaptations.append(.inChannels(inChannels)) }
         if let dtype, let type = Self.outputDType(dtype) { adaptations.append(.dtype(type)) }
+        var labelList: [String]?
+        if let labels {
+            labelList = try onFile(labels) {
+                guard let data = FileManager.default.contents(atPath: labels) else {
+                    throw ImageError.cannotOpen(reason: "cannot read the labels file")
+                }
+                return try ClassLabels.parse(String(decoding: data, as: UTF8.self))
+            }
+        }
         let options = ConvertOptions(
-            arch: arch, adaptations: adaptations, force: force, rnxVersion: RNXVersion.current)
+            arch: arch, adaptations: adaptations, force: force, rnxVersion: RNXVersion.current, labels: labelList)
         try onFile(output) { try Converter.checkOutput(output, input: input, force: force) }
         let report = try onFile(input) {
             let checkpoint = try Checkpoint.open(path: input, limits: pickleLimits.limits)
