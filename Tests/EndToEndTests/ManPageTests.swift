@@ -4,7 +4,7 @@ import Testing
 
 /// The manual documents what the code does: every option a subcommand's `--help` lists is in man/rnx.1.
 struct ManPageTests {
-    static let subcommands = ["archs", "inspect", "summary", "convert", "verify", "run", "validate", "bench"]
+    static let subcommands = ["archs", "inspect", "summary", "convert", "verify", "run", "validate", "bench", "predict", "preprocess"]
 
     @Test(arguments: subcommands)
     func everyOptionIsDocumented(subcommand: String) throws {
