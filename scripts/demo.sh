@@ -12,3 +12,16 @@ step "$rnx" convert "$pth" "$out/resnet20-5class.rnw" --num-classes 5 --force
 step "$rnx" verify "$pth" "$out/resnet20-5class.rnw"
 step "$rnx" summary "$out/resnet20-5class.rnw" --depth 1
 step "$rnx" validate "$pth" --input fixtures/forward/input-cifar.npy --expect fixtures/forward/resnet20-cifar10.logits.npy
+# A real photo with real weights: the pretrained CIFAR ResNet-20 (fixtures/real/resnet20-12fca82f.th, from the
+# realworld branch) converted, then classifying Chelsea the cat (fixtures/images/photos/chelsea.jpg, CC0).
+# torchvision's pipeline with the same weights says cat at probability 1.0000 (checked with the torch venv).
+# Skipped while the checkpoint is not in fixtures/real/.
+real=fixtures/real/resnet20-12fca82f.th
+if [ -f "$real" ]; then
+    step "$rnx" convert "$real" "$out/resnet20-real.rnw" --force
+    step "$rnx" predict "$out/resnet20-real.rnw" fixtures/images/photos/chelsea.jpg --top 3
+    top=$("$rnx" predict "$out/resnet20-real.rnw" fixtures/images/photos/chelsea.jpg --csv --top 1 | sed -n 2p | cut -d, -f4)
+    [ "$top" = cat ] || { echo "demo: expected 'cat', got '$top'" >&2; exit 1; }
+else
+    step "$rnx" predict "$pth" fixtures/images/photos/chelsea.jpg --top 3
+fi
