@@ -65,25 +65,7 @@ static void rnx_jpeg_fill_info(struct jpeg_decompress_struct *cinfo, rnx_jpeg_in
 }
 
 int rnx_jpeg_read_info(const uint8_t *data, size_t size, rnx_jpeg_info *info) {
-    struct jpeg_decompress_struct cinfo;
-    rnx_jpeg_error error;
-    memset(info, 0, sizeof *info);
-    cinfo.err = jpeg_std_error(&error.base);
-    error.base.error_exit = rnx_jpeg_fail;
-    error.base.emit_message = rnx_jpeg_message;
-    error.status = RNX_CODEC_OK;
-    error.message = info->message;
-    error.info = info;
-    if (setjmp(error.jump)) {
-        jpeg_destroy_decompress(&cinfo);
-        return error.status;
-    }
-    jpeg_create_decompress(&cinfo);
-    jpeg_mem_src(&cinfo, data, (unsigned long)size);
-    jpeg_read_header(&cinfo, TRUE);
-    rnx_jpeg_fill_info(&cinfo, info);
-    jpeg_destroy_decompress(&cinfo);
-    return RNX_CODEC_OK;
+    return rnx_jpeg_decode(data, size, NULL, 0, info);
 }
 
 int rnx_jpeg_decode(const uint8_t *data, size_t size, uint8_t *out, size_t out_size, rnx_jpeg_info *info) {
@@ -104,6 +86,10 @@ int rnx_jpeg_decode(const uint8_t *data, size_t size, uint8_t *out, size_t out_s
     jpeg_mem_src(&cinfo, data, (unsigned long)size);
     jpeg_read_header(&cinfo, TRUE);
     rnx_jpeg_fill_info(&cinfo, info);
+    if (!out) {  // rnx_jpeg_read_info: the header only
+        jpeg_destroy_decompress(&cinfo);
+        return RNX_CODEC_OK;
+    }
     int gray = cinfo.jpeg_color_space == JCS_GRAYSCALE;
     if (!gray && cinfo.jpeg_color_space != JCS_YCbCr && cinfo.jpeg_color_space != JCS_RGB) {
         snprintf(info->message, sizeof info->message, "unsupported JPEG colour space");
@@ -185,22 +171,7 @@ static void rnx_png_limits(png_structp png) {
 }
 
 int rnx_png_read_info(const uint8_t *data, size_t size, rnx_png_info *info) {
-    memset(info, 0, sizeof *info);
-    rnx_png_source source = {data, size, 0, 0, info->message};
-    png_structp png;
-    png_infop pinfo;
-    int status = rnx_png_begin(&png, &pinfo, &source);
-    if (status) return status;
-    if (setjmp(png_jmpbuf(png))) {
-        png_destroy_read_struct(&png, &pinfo, NULL);
-        return source.truncated ? RNX_CODEC_TRUNCATED : RNX_CODEC_ERROR;
-    }
-    rnx_png_limits(png);
-    png_set_read_fn(png, &source, rnx_png_read);
-    png_read_info(png, pinfo);
-    rnx_png_fill_info(png, pinfo, info);
-    png_destroy_read_struct(&png, &pinfo, NULL);
-    return RNX_CODEC_OK;
+    return rnx_png_decode_rgb(data, size, NULL, 0, info);
 }
 
 int rnx_png_decode_rgb(const uint8_t *data, size_t size, uint8_t *out, size_t out_size, rnx_png_info *info) {
@@ -220,6 +191,10 @@ int rnx_png_decode_rgb(const uint8_t *data, size_t size, uint8_t *out, size_t ou
     png_set_read_fn(png, &source, rnx_png_read);
     png_read_info(png, pinfo);
     rnx_png_fill_info(png, pinfo, info);
+    if (!out) {  // rnx_png_read_info: the header only
+        png_destroy_read_struct(&png, &pinfo, NULL);
+        return RNX_CODEC_OK;
+    }
     int type = info->color_type;
     // 16-bit gray: PIL's I;16, which convert("RGB") clips to 255; keep 16 bits and clip below.
     int clip16 = info->bit_depth == 16 && type == PNG_COLOR_TYPE_GRAY;

@@ -1,6 +1,4 @@
 import ArgumentParser
-import Foundation
-import RNXImage
 import RNXArch
 import RNXCheckpoint
 import RNXConvert
@@ -96,15 +94,7 @@ struct ConvertCommand: ParsableCommand {
         if let classes { adaptations.append(.classes(try ClassList.parse(classes))) }
         if let inChannels { adaptations.append(.inChannels(inChannels)) }
         if let dtype, let type = Self.outputDType(dtype) { adaptations.append(.dtype(type)) }
-        var labelList: [String]?
-        if let labels {
-            labelList = try onFile(labels) {
-                guard let data = FileManager.default.contents(atPath: labels) else {
-                    throw ImageError.cannotOpen(reason: "cannot read the labels file")
-                }
-                return try ClassLabels.parse(String(decoding: data, as: UTF8.self))
-            }
-        }
+        let labelList = try labels.map { try readLabelsFile($0) }
         let options = ConvertOptions(
             arch: arch, adaptations: adaptations, force: force, rnxVersion: RNXVersion.current, labels: labelList)
         try onFile(output) { try Converter.checkOutput(output, input: input, force: force) }

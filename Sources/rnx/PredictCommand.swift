@@ -68,15 +68,7 @@ struct PredictCommand: ParsableCommand {
     func run() throws {
         let loaded = try options.load(model)
         var names = loaded.labels
-        if let labels {
-            names = try onFile(labels) {
-                guard let data = FileManager.default.contents(atPath: labels) else {
-                    throw ImageError.cannotOpen(reason: "cannot read the labels file")
-                }
-                return try ClassLabels.parse(String(decoding: data, as: UTF8.self),
-                                             expected: loaded.model.config.numClasses)
-            }
-        }
+        if let labels { names = try readLabelsFile(labels, expected: loaded.model.config.numClasses) }
         let preprocessing = try preprocess.preprocessing(for: loaded.model.config)
         let classifier = try Classifier(model: loaded.model, labels: names, preprocessing: preprocessing,
                                         decoder: preprocess.decoder, threads: options.threads)

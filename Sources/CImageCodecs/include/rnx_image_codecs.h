@@ -41,13 +41,13 @@ typedef struct {
     char message[200];
 } rnx_png_info;
 
-// Reads the JPEG header (nothing is decoded, nothing sized by the image allocated).
+// Reads the JPEG header (nothing is decoded, nothing sized by the image allocated): rnx_jpeg_decode with no out.
 int rnx_jpeg_read_info(const uint8_t *data, size_t size, rnx_jpeg_info *info);
 // Decodes a gray (1 byte per pixel) or YCbCr/RGB (3 bytes per pixel, RGB) JPEG into out, width*height*components
 // bytes, with libjpeg's defaults: the slow-but-accurate integer IDCT and fancy upsampling, as PIL decodes.
 int rnx_jpeg_decode(const uint8_t *data, size_t size, uint8_t *out, size_t out_size, rnx_jpeg_info *info);
 
-// Reads the PNG header.
+// Reads the PNG header: rnx_png_decode_rgb with no out.
 int rnx_png_read_info(const uint8_t *data, size_t size, rnx_png_info *info);
 // Decodes a PNG into out as 8-bit RGB (3 bytes per pixel) the way PIL's Image.convert("RGB") sees it: gray
 // replicated, palette looked up, alpha (and tRNS) dropped, 16-bit samples cut to their high byte, except 16-bit
