@@ -7,7 +7,7 @@ synthetic weights of scripts/fixtures/synthetic_weights.py, saved by torch), the
                torch: torch.load + load_state_dict, then PIL open + convert("RGB") + weights.transforms(), batches
                of 8, inference_mode, softmax + topk;
   preprocess:  `rnx preprocess photos --output x.npy` (one thread, serial) vs PIL + the same transforms, serial.
-Prints one JSON line per round.
+Prints one JSON line per round, then the medians (images/s and the per-round ratios).
 """
 import json
 import os
@@ -74,6 +74,7 @@ def run(args):
 predict = [rnx, "predict", model_path, photos, "--batch", "8", "--csv", "--threads", str(threads)]
 preprocess = [rnx, "preprocess", photos, "--output", os.path.join(work, "x.npy")]
 run(predict), torch_end_to_end()  # warm-up: page cache, torch's first-call costs
+rows = []
 for r in range(rounds):
     pairs = [("rnx", lambda: run(predict)), ("torch", torch_end_to_end)]
     pre = [("rnx", lambda: run(preprocess)), ("torch", torch_preprocess)]
@@ -82,5 +83,19 @@ for r in range(rounds):
         pre.reverse()
     e2e = {name: f() for name, f in pairs}
     prep = {name: f() for name, f in pre}
+    rows.append((e2e["rnx"], e2e["torch"], prep["rnx"], prep["torch"]))
     print(json.dumps({"round": r, "rnx_predict_s": e2e["rnx"], "torch_predict_s": e2e["torch"],
                       "rnx_preprocess_s": prep["rnx"], "torch_preprocess_s": prep["torch"]}), flush=True)
+
+
+def median(values):
+    return float(np.median(values))
+
+
+n = len(files)
+print(f"  end to end:        rnx {median([n / r[0] for r in rows]):.1f} images/s, PyTorch "
+      f"{median([n / r[1] for r in rows]):.1f} images/s, ratio {median([r[1] / r[0] for r in rows]):.2f}x "
+      "(target >= 1.0x)")
+print(f"  decode+preprocess: rnx {median([n / r[2] for r in rows]):.1f} images/s, PIL+torchvision "
+      f"{median([n / r[3] for r in rows]):.1f} images/s, ratio {median([r[3] / r[2] for r in rows]):.2f}x "
+      "(target >= 2x)")
