@@ -9,6 +9,8 @@
 //   RNXForward (inference with OpenBLAS) <- RNXArch, RNXCheckpoint (.npy files, opening models)
 //   RNXConvert (convert and verify pipelines) <- RNXCheckpoint, RNXArch
 //   RNXReport (inspect, summary and verify tables) <- RNXCheckpoint, RNXArch
+//   RNXImage (JPEG/PNG decoding, PIL's resize, torchvision's preprocessing) <- RNXTensor
+//   RNXPredict (photos to classes: decode, preprocess, forward, softmax) <- RNXImage, RNXForward, RNXArch
 //   RNX (the one import for Swift programs: re-exports every layer, adds Model, Conversion, Summary, Logits)
 //   RNXExport (ONNX graphs from the module tree, through swift-protobuf) <- RNXArch, RNXCheckpoint, RNXTensor
 //   rnx (the command line: parses options and calls the library)
@@ -38,6 +40,8 @@ let package = Package(
         .target(name: "COutputCleanup"),
         // CPUID and XGETBV, to choose OpenBLAS's kernels by what the CPU and OS support.
         .target(name: "CCPUID"),
+        // libjpeg-turbo and libpng behind setjmp-guarded calls (C cannot longjmp through Swift).
+        .target(name: "CImageCodecs", linkerSettings: [.linkedLibrary("jpeg"), .linkedLibrary("png16")]),
 
         .target(name: "RNXTensor"),
         .target(name: "RNXPickle"),
@@ -53,6 +57,8 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
         .target(name: "RNXReport", dependencies: ["RNXTensor", "RNXPickle", "RNXCheckpoint", "RNXArch"]),
+        .target(name: "RNXImage", dependencies: ["RNXTensor", "CImageCodecs"]),
+        .target(name: "RNXPredict", dependencies: ["RNXTensor", "RNXArch", "RNXForward", "RNXImage"]),
         .target(
             name: "RNXExport",
             dependencies: [
@@ -63,12 +69,13 @@ let package = Package(
             name: "RNX",
             dependencies: [
                 "RNXTensor", "RNXPickle", "RNXCheckpoint", "RNXArch", "RNXForward", "RNXConvert", "RNXReport", "RNXExport",
+                "RNXImage", "RNXPredict",
             ]),
         .executableTarget(
             name: "rnx",
             dependencies: [
                 "RNXTensor", "RNXPickle", "RNXCheckpoint", "RNXArch", "RNXForward", "RNXConvert", "RNXReport", "CMalloc",
-                "RNXExport",
+                "RNXExport", "RNXImage", "RNXPredict",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -89,6 +96,12 @@ let package = Package(
         .testTarget(name: "RNXConvertTests", dependencies: ["RNXTestSupport", "RNXConvert", "RNXCheckpoint", "RNXArch", "RNXTensor"]),
         .testTarget(name: "RNXReportTests", dependencies: ["RNXTestSupport", "RNXReport", "RNXArch", "RNXCheckpoint", "RNXTensor"]),
         .testTarget(name: "RNXTests", dependencies: ["RNXTestSupport", "RNX"]),
+        .testTarget(
+            name: "RNXImageTests",
+            dependencies: [
+                "RNXTestSupport", "RNXImage", "RNXPredict", "RNXForward", "RNXArch", "RNXCheckpoint", "CZlib",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
         .testTarget(name: "EndToEndTests", dependencies: ["RNXTestSupport", "RNXTensor"]),
         .testTarget(
             name: "RNXExportTests",

@@ -20,3 +20,10 @@ step "$rnx" inspect "$real"
 step "$rnx" convert "$real" "$out/akamaster-resnet20.rnw" --force
 step "$rnx" verify "$real" "$out/akamaster-resnet20.rnw"
 step "$rnx" validate "$out/akamaster-resnet20.rnw" --input fixtures/forward/input-cifar.npy --expect fixtures/real/resnet20-12fca82f.logits.npy
+
+# A real photo with real weights: the same pretrained ResNet-20 classifying Chelsea the cat
+# (fixtures/images/photos/chelsea.jpg, CC0). torchvision's pipeline with the same weights says cat at probability
+# 1.0000 (checked with the torch venv).
+step "$rnx" predict "$out/akamaster-resnet20.rnw" fixtures/images/photos/chelsea.jpg --top 3
+top=$("$rnx" predict "$out/akamaster-resnet20.rnw" fixtures/images/photos/chelsea.jpg --csv --top 1 | sed -n 2p | cut -d, -f4)
+[ "$top" = cat ] || { echo "demo: expected 'cat', got '$top'" >&2; exit 1; }

@@ -105,6 +105,16 @@ public struct AdaptationPlan: Sendable {
         self.notes = notes
     }
 
+    /// The labels of the target's classifier rows, given the source's: rows kept keep their label (`--num-classes`
+    /// cut, `--classes` in that order), new rows are `class_N` with N their index.
+    public func labels(from source: [String]) -> [String] {
+        if let rowSelection { return rowSelection.map { $0 < source.count ? source[$0] : "class_\($0)" } }
+        if let newRows {
+            return source + ClassLabels.generic(source.count..<(source.count + newRows.count))
+        }
+        return source
+    }
+
     /// The descriptor of the tensor the plan makes from `descriptor`.
     public func descriptor(for descriptor: TensorDescriptor) -> TensorDescriptor {
         var result = descriptor
@@ -131,14 +141,6 @@ public struct AdaptationPlan: Sendable {
             result = try result.converted(to: outputDType)
         }
         return result
-    }
-
-    /// The labels of the adapted classifier's rows, from the source's: selected rows keep theirs, new rows are
-    /// named `LABEL_<row>` as transformers names rows without a label.
-    public func labels(from sourceLabels: [String]) -> [String] {
-        if let rowSelection { return rowSelection.map { $0 < sourceLabels.count ? sourceLabels[$0] : "LABEL_\($0)" } }
-        guard let newRows else { return sourceLabels }
-        return sourceLabels + (sourceLabels.count..<(sourceLabels.count + newRows.count)).map { "LABEL_\($0)" }
     }
 
     private var classifierWeight: String { source.classifierName + ".weight" }

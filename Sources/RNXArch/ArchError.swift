@@ -20,6 +20,8 @@ public enum ArchError: Error, Equatable, Sendable {
     case notInLibrary(architecture: String, library: String, reason: String)
     /// A file's recorded adaptations (`.rnw` metadata `adaptation_spec`) that cannot be read back: the reason.
     case invalidAdaptationRecord(String)
+    /// A labels file (`--labels`) that cannot serve as the classifier's class names.
+    case invalidLabels(String)
 }
 
 /// One way in which a state dict differs from what an architecture expects, in torchvision's terms.
@@ -53,7 +55,7 @@ extension ArchError: RNXError {
     public var category: ErrorCategory {
         switch self {
         case .mismatch, .unsupportedLayout, .invalidTransformersConfig, .invalidAdaptationRecord: .badData
-        case .notInLibrary: .usage
+        case .notInLibrary, .invalidLabels: .usage
         case .unknownArchitecture, .notArchitectureOrFile, .classIndexOutOfRange, .invalidAdaptation: .usage
         }
     }
@@ -82,6 +84,8 @@ extension ArchError: RNXError {
             return "\(library) has no \(architecture): \(reason)"
         case .invalidAdaptationRecord(let reason):
             return "the recorded adaptations (metadata 'adaptation_spec') cannot be read: \(reason)"
+        case .invalidLabels(let reason):
+            return "labels: \(reason)"
         }
     }
 }

@@ -5,7 +5,8 @@
 /// `custom`), `config` (the full configuration as JSON), `num_classes`, `in_channels`, `source_file` (base name),
 /// `source_format` (`zip`, `legacy` or `safetensors`), `source_sha256`, `adaptations` (a JSON array of
 /// human-readable lines, `[]` if none), `adaptation_spec` (the same adaptations as a machine-readable JSON array,
-/// see `Adaptation.record(_:)`; files of rnx 0.1 lack it), `rnx_version`, `data_sha256` (SHA-256 of every byte after the header).
+/// see `Adaptation.record(_:)`; files of rnx 0.1 lack it), `labels` (a JSON array of the classifier rows'
+/// names), `rnx_version`, `data_sha256` (SHA-256 of every byte after the header).
 /// Files of timm or transformers models also carry `library` (whose names the tensors use: `torchvision`,
 /// `timm`, `transformers`) and `source_library` (the input's), after `config`.
 /// The header is padded with spaces so the data starts at a multiple of 64 bytes.
@@ -25,6 +26,8 @@ public enum RNWFormat {
         public static let sourceSHA256 = "source_sha256"
         public static let adaptations = "adaptations"
         public static let adaptationSpec = "adaptation_spec"
+        /// The same key as `ClassLabels.metadataKey` (RNXArch reads it from the metadata dictionary).
+        public static let labels = "labels"
         public static let rnxVersion = "rnx_version"
         public static let dataSHA256 = "data_sha256"
         public static let library = "library"

@@ -16,18 +16,22 @@ public struct ConvertOptions: Sendable {
     public var library: ResNetConfig.Naming?
     /// Where a transformers Bottleneck strides, overriding `config.json` (`--stride-in`).
     public var strideIn: StrideIn?
+    /// The output's class names (`--labels FILE`), one per classifier row after the adaptations; nil keeps the
+    /// input's (recorded in a `.rnw`, given by a transformers config, or the defaults for its class count).
+    public var labels: [String]?
 
     public init(
         arch: String? = nil, adaptations: [Adaptation] = [], force: Bool = false, rnxVersion: String,
-        format: OutputFormat? = nil, library: ResNetConfig.Naming? = nil, strideIn: StrideIn? = nil
+        format: OutputFormat? = nil, library: ResNetConfig.Naming? = nil, strideIn: StrideIn? = nil,
+        labels: [String]? = nil
     ) {
         self.format = format
         self.library = library
         self.strideIn = strideIn
         self.arch = arch
         self.adaptations = adaptations
+        self.labels = labels
         self.force = force
         self.rnxVersion = rnxVersion
-        self.format = format
     }
 }

@@ -53,7 +53,9 @@ public enum Converter {
         if library != source.naming {
             notes.append("renamed from \(source.naming.rawValue) names to \(library.rawValue) names")
         }
-        let labels = resolved.labels.map(plan.labels(from:))
+        let labels = try outputLabels(
+            checkpoint, source: source, plan: plan, given: options.labels, configured: resolved.labels)
+        if options.labels != nil { notes.append("labels set from a file (\(labels.count) names)") }
         // A transformers model is written as the directory save_pretrained writes.
         let directoryOutput = library == .transformers
 
@@ -74,6 +76,7 @@ public enum Converter {
             (RNWFormat.Key.sourceSHA256, ""),
             (RNWFormat.Key.adaptations, jsonArray(notes)),
             (RNWFormat.Key.adaptationSpec, Adaptation.record(options.adaptations)),
+            (RNWFormat.Key.labels, ClassLabels.json(labels)),
             (RNWFormat.Key.rnxVersion, options.rnxVersion),
             (RNWFormat.Key.dataSHA256, ""),
         ]
@@ -260,6 +263,23 @@ public enum Converter {
         case .cannotCreate(let reason), .writeFailed(let reason): reason
         default: error.description
         }
+    }
+
+    /// The labels of the output's classifier rows: `given` (checked against the row count), else the input's
+    /// (`labels` metadata of a `.rnw`, or the defaults for the source architecture) carried through `plan`.
+    static func outputLabels(
+        _ checkpoint: Checkpoint, source: ResNetConfig, plan: AdaptationPlan, given: [String]?,
+        configured: [String]? = nil
+    ) throws -> [String] {
+        if let given {
+            guard given.count == plan.target.numClasses else {
+                throw ArchError.invalidLabels(
+                    "\(given.count) labels for a classifier of \(plan.target.numClasses) classes")
+            }
+            return given
+        }
+        // A transformers config's id2label comes first, then what a .rnw records, then the defaults.
+        return plan.labels(from: configured ?? ClassLabels.recorded(in: checkpoint.details.metadata, config: source))
     }
 
     /// How the state dict was taken out of the file, when it was not simply the whole file.

@@ -30,6 +30,17 @@ public final class ProgressBar {
         self.delay = delay
     }
 
+    /// Redraws at most ten times a second; `note` (e.g. a rate) is shown after the percentage.
+    public func update(done: Int, total: Int, note: String) {
+        guard enabled, Date().timeIntervalSince(start) >= delay, Date().timeIntervalSince(lastDraw) >= 0.1 else {
+            return
+        }
+        lastDraw = Date()
+        drawn = true
+        let line = ProgressBar.render(label: label, done: done, total: total) + "  " + note
+        FileHandle.standardError.write(Data(line.utf8))
+    }
+
     /// Redraws at most ten times a second.
     public func update(done: Int, total: Int) {
         guard enabled, Date().timeIntervalSince(start) >= delay, Date().timeIntervalSince(lastDraw) >= 0.1 else {

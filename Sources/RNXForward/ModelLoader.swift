@@ -19,17 +19,20 @@ public enum ModelLoader {
         public let badRunningVariances: [String]
         /// The adaptations the file says it was made with (`.rnw` metadata `adaptation_spec`), empty when none.
         public let recordedAdaptations: [Adaptation]
-        /// Class names in classifier-row order, when the model came with them (transformers' `id2label`).
-        public var labels: [String]? = nil
+        /// The classifier rows' names: recorded in a `.rnw`, given by a transformers config (`id2label`), else the
+        /// defaults for the class count, carried through the on-the-fly adaptations.
+        public var labels: [String]
         /// What mapping the file assumed rather than read (a transformers file without config.json), one line each.
         public var assumptions: [String] = []
 
-        /// Wraps a model built in code; the architecture defaults to the configuration's name.
+        /// Wraps a model built in code; the architecture defaults to the configuration's name, the labels to the
+        /// defaults for its class count.
         public init(
             model: ForwardModel, path: String? = nil, architecture: String? = nil, notes: [String] = [],
-            badRunningVariances: [String] = [], recordedAdaptations: [Adaptation] = []
+            badRunningVariances: [String] = [], recordedAdaptations: [Adaptation] = [], labels: [String]? = nil
         ) {
             self.model = model
+            self.labels = labels ?? ClassLabels.defaults(for: model.config)
             self.path = path
             self.architecture = architecture ?? model.config.displayName
             self.notes = notes
@@ -87,19 +90,18 @@ public enum ModelLoader {
         let recorded = try recordedAdaptations(in: checkpoint.details)
         let bad = try badRunningVariances(in: checkpoint)
         let name = source.displayName
+        let labels = resolved.labels ?? ClassLabels.recorded(in: checkpoint.details.metadata, config: source)
         if adaptations.isEmpty {
             let forward = try ForwardModel(config: source, weights: checkpoint)
             var loaded = Loaded(model: forward, path: model, architecture: name, notes: resolved.notes,
-                                badRunningVariances: bad, recordedAdaptations: recorded)
-            loaded.labels = resolved.labels
+                                badRunningVariances: bad, recordedAdaptations: recorded, labels: labels)
             loaded.assumptions = resolved.notes
             return loaded
         }
         let plan = try AdaptationPlan(source: source, descriptors: checkpoint.descriptors, adaptations: adaptations)
         let forward = try ForwardModel(config: plan.target, weights: AdaptedSource(base: checkpoint, plan: plan))
         var loaded = Loaded(model: forward, path: model, architecture: name, notes: resolved.notes + plan.notes,
-                            badRunningVariances: bad, recordedAdaptations: recorded)
-        loaded.labels = resolved.labels.map(plan.labels(from:))
+                            badRunningVariances: bad, recordedAdaptations: recorded, labels: plan.labels(from: labels))
         loaded.assumptions = resolved.notes
         return loaded
     }

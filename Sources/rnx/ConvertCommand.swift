@@ -68,6 +68,11 @@ struct ConvertCommand: ParsableCommand {
     @Option(help: "Store floating tensors as f32, f16 or bf16 (num_batches_tracked stays int64).")
     var dtype: String?
 
+    @Option(help: ArgumentHelp(
+        "Class names for the output's classifier rows, one per line (default: the input's, kept through the "
+            + "adaptations; ImageNet's or CIFAR-10's for those class counts, else class_N).", valueName: "FILE"))
+    var labels: String?
+
     @Flag(help: "Replace OUTPUT if it exists.")
     var force = false
 
@@ -114,10 +119,12 @@ struct ConvertCommand: ParsableCommand {
         if let classes { adaptations.append(.classes(try ClassList.parse(classes))) }
         if let inChannels { adaptations.append(.inChannels(inChannels)) }
         if let dtype, let type = Self.outputDType(dtype) { adaptations.append(.dtype(type)) }
+        let labelList = try labels.map { try readLabelsFile($0) }
         let options = ConvertOptions(
             arch: arch, adaptations: adaptations, force: force, rnxVersion: RNXVersion.current,
             format: format.flatMap(OutputFormat.init(rawValue:)),
-            library: library.flatMap(ResNetConfig.Naming.init(library:)), strideIn: strideIn)
+            library: library.flatMap(ResNetConfig.Naming.init(library:)), strideIn: strideIn,
+            labels: labelList)
         try onFile(output) { try Converter.checkOutput(output, input: input, force: force) }
         let report = try onFile(input) {
             let checkpoint = try Checkpoint.open(path: input, limits: pickleLimits.limits, selection: stateDict.selection)

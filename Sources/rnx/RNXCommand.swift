@@ -31,6 +31,8 @@ struct RNXCommand: ParsableCommand {
             RunCommand.self,
             ValidateCommand.self,
             BenchCommand.self,
+            PredictCommand.self,
+            PreprocessCommand.self,
         ]
     )
 

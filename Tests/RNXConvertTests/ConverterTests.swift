@@ -37,13 +37,14 @@ struct ConverterTests {
         let sourceDigest = try FileDigest.sha256(path: Self.input).file
         #expect(layout.metadataKeys == [
             "format", "format_version", "architecture", "config", "num_classes", "in_channels", "source_file",
-            "source_format", "source_sha256", "adaptations", "adaptation_spec", "rnx_version", "data_sha256",
+            "source_format", "source_sha256", "adaptations", "adaptation_spec", "labels", "rnx_version", "data_sha256",
         ])
         let config = #"{"family":"cifar","block":"basic","layers":[1,1,1],"groups":1,"width_per_group":64,"num_classes":10,"in_channels":3,"shortcut":"A"}"#
         #expect(layout.metadata == [
             "format": "rnw", "format_version": "1", "architecture": "custom", "config": config, "num_classes": "10",
             "in_channels": "3", "source_file": "cifar-tiny.safetensors", "source_format": "safetensors",
             "source_sha256": sourceDigest, "adaptations": "[]", "adaptation_spec": "[]", "rnx_version": "9.9.9",
+            "labels": #"["airplane","automobile","bird","cat","deer","dog","frog","horse","ship","truck"]"#,
             "data_sha256": digests.section ?? "",
         ])
         #expect(report.dataSHA256 == digests.section)
@@ -59,6 +60,7 @@ struct ConverterTests {
         let layout = try SafetensorsReader.readLayout(path: output)
         #expect(layout.metadata["num_classes"] == "2")
         #expect(layout.metadata["in_channels"] == "1")
+        #expect(layout.metadata["labels"] == #"["truck","airplane"]"#)
         #expect(
             layout.metadata["adaptations"]
                 == #"["classifier linear rows 9, 0 selected from 10","conv1 summed over 3 input channels into 1","floating tensors converted from f16 to bf16"]"#)

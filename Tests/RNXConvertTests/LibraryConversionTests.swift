@@ -49,7 +49,8 @@ struct LibraryConversionTests {
         #expect(report.config.naming == .transformers)
         let configJSON = try #require(try PretrainedDirectory.config(in: hf))
         let parsed = try TransformersConfig(json: configJSON)
-        #expect(parsed.labels == ["LABEL_0", "LABEL_1", "LABEL_2"])
+        // A 3-class model with no recorded labels has rnx's default names (`class_N`), written as its id2label.
+        #expect(parsed.labels == ["class_0", "class_1", "class_2"])
         #expect(try parsed.resnetConfig(numClasses: 3).layers == [1, 1, 1, 1])
         let opened = try Checkpoint.open(path: hf)
         #expect(opened.path == hf + "/model.safetensors")

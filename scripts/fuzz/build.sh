@@ -3,7 +3,7 @@
 #
 # The library targets are compiled by SwiftPM with coverage (-sanitize=fuzzer) and AddressSanitizer into
 # .build-fuzz; each harness is then linked by swiftc with libFuzzer's main and the object files it needs.
-# Usage: scripts/fuzz/build.sh [pickle|torchzip|legacy|safetensors]...   (default: all four)
+# Usage: scripts/fuzz/build.sh [pickle|torchzip|legacy|safetensors|image]...   (default: all five)
 set -eu
 cd "$(dirname "$0")/../.."
 SWIFT_BIN=${SWIFT_BIN:-$(dirname "$(command -v swift || echo /opt/swift/usr/bin/swift)")}
@@ -13,6 +13,10 @@ B=.build-fuzz/release
 for t in $(sed -n 's/.*testTarget(name: "\([A-Za-z]*\)".*/\1/p' Package.swift); do mkdir -p "Tests/$t"; done
 "$SWIFT_BIN/swift" build -c release --build-path .build-fuzz --target RNXCheckpoint \
     -Xswiftc "$SAN" -Xswiftc -parse-as-library >&2
+case " ${*:-image} " in *" image "*)
+    "$SWIFT_BIN/swift" build -c release --build-path .build-fuzz --target RNXImage \
+        -Xswiftc "$SAN" -Xswiftc -parse-as-library -Xcc -fsanitize=fuzzer-no-link,address >&2 ;;
+esac
 
 objects() {
     for target in "$@"; do find "$B/$target.build" -name '*.o'; done
@@ -28,7 +32,7 @@ link() {
     test -x ".build-fuzz/fuzz-$name"
 }
 CHECKPOINT_OBJECTS=$(objects RNXTensor RNXPickle RNXCheckpoint)
-targets=${*:-pickle torchzip legacy safetensors}
+targets=${*:-pickle torchzip legacy safetensors image}
 for t in $targets; do
     rm -f ".build-fuzz/fuzz-$t"
     case $t in
@@ -36,6 +40,8 @@ for t in $targets; do
     torchzip) link torchzip Fuzz/FuzzInput.swift Fuzz/FuzzTorchZip.swift $CHECKPOINT_OBJECTS ;;
     legacy) link legacy Fuzz/FuzzInput.swift Fuzz/FuzzTorchLegacy.swift $CHECKPOINT_OBJECTS ;;
     safetensors) link safetensors Fuzz/FuzzInput.swift Fuzz/FuzzSafetensors.swift $CHECKPOINT_OBJECTS ;;
-    *) echo "fuzz: unknown target $t (pickle, torchzip, legacy, safetensors)" >&2; exit 64 ;;
+    image) link image Fuzz/FuzzImage.swift $(objects RNXTensor CImageCodecs RNXImage) \
+        -Xcc -fmodule-map-file=Sources/CImageCodecs/include/module.modulemap -ljpeg -lpng16 ;;
+    *) echo "fuzz: unknown target $t (pickle, torchzip, legacy, safetensors, image)" >&2; exit 64 ;;
     esac
 done
