@@ -32,9 +32,11 @@ extension Checkpoint {
     }
 
     /// Runs the main pickle of a torch file, turning a refused model class into advice to save a state dict.
-    static func runTorchPickle(_ bytes: [UInt8], from start: Int = 0, limits: PickleLimits) throws -> PickleResult {
+    static func runTorchPickle(
+        _ bytes: [UInt8], from start: Int = 0, limits: PickleLimits, policy: GlobalPolicy = TorchGlobals.policy
+    ) throws -> PickleResult {
         do {
-            return try Unpickler(policy: TorchGlobals.policy, limits: limits).run(bytes, from: start)
+            return try Unpickler(policy: policy, limits: limits).run(bytes, from: start)
         } catch PickleError.disallowedGlobal(let module, let name, _)
             where TorchGlobals.isModuleClass(GlobalName(module: module, name: name))
         {
