@@ -24,6 +24,7 @@ extension Checkpoint {
         switch try sniff(path: path) {
         case .torchZip: return try TorchZipReader.read(path: path, limits: limits, selection: selection)
         case .torchLegacy: return try TorchLegacyReader.read(path: path, limits: limits, selection: selection)
+        case .torchTar: return try TorchTarReader.read(path: path, limits: limits, selection: selection)
         case .safetensors:
             // One flat state dict: there is nothing for --key to choose.
             if let key = selection.key { throw CheckpointError.keyNotFound(key: key, available: []) }
@@ -34,17 +35,20 @@ extension Checkpoint {
     /// The format the file's first bytes announce.
     ///
     /// zip: `PK\3\4` (or `PK\5\6`, an empty archive); legacy: a pickle (`0x80` PROTO) whose first value is torch's
-    /// magic number is checked by the reader; safetensors: an 8-byte little-endian header length, then `{`.
+    /// magic number is checked by the reader; tar: `ustar` at byte 257 of the first header; safetensors: an 8-byte
+    /// little-endian header length, then `{`.
     public static func sniff(path: String) throws -> CheckpointFormat {
         let file = try RandomAccessFile(path: path)
-        let head = try file.read(offset: 0, count: min(9, file.size))
+        let head = try file.read(offset: 0, count: min(TarArchive.blockSize, file.size))
         if head.starts(with: [0x50, 0x4B, 0x03, 0x04]) || head.starts(with: [0x50, 0x4B, 0x05, 0x06]) {
             return .torchZip
         }
         // safetensors first: a header length whose low byte is 0x80 (128, 384, 640, ... bytes) starts like a pickle;
         // a legacy file's ninth byte is part of torch's magic number (0xF9), never `{`.
-        if head.count == 9 && head[8] == UInt8(ascii: "{") { return .safetensors }  // the reader checks the length
+        if head.count >= 9 && head[8] == UInt8(ascii: "{") { return .safetensors }  // the reader checks the length
         if head.count >= 2 && head[0] == 0x80 && head[1] <= 5 { return .torchLegacy }
+        // A tar name never starts with 0x80 (a UTF-8 continuation byte), so a legacy pickle is never taken for one.
+        if head.count == TarArchive.blockSize && head[257..<262].elementsEqual("ustar".utf8) { return .torchTar }
         throw CheckpointError.unrecognizedFormat
     }
 }

@@ -31,8 +31,11 @@ extension Checkpoint {
         }
     }
 
-    /// Runs the main pickle of a torch file: allowed globals, and classes recorded for module reconstructions.
-    static func runTorchPickle(_ bytes: [UInt8], from start: Int = 0, limits: PickleLimits) throws -> PickleResult {
-        try Unpickler(policy: TorchGlobals.policy, limits: limits).run(bytes, from: start)
+    /// Runs the main pickle of a torch file: allowed globals, and classes recorded for module reconstructions
+    /// (`policy`: the tar format's older pickles allow a different set).
+    static func runTorchPickle(
+        _ bytes: [UInt8], from start: Int = 0, limits: PickleLimits, policy: GlobalPolicy = TorchGlobals.policy
+    ) throws -> PickleResult {
+        try Unpickler(policy: policy, limits: limits).run(bytes, from: start)
     }
 }

@@ -95,6 +95,23 @@ public enum CheckpointError: Error, Equatable, Sendable {
     /// Bytes after the last legacy storage record, which no storage accounts for (offset where they start).
     case legacyTrailingBytes(offset: Int, count: Int)
 
+    // MARK: tar files (torch < 0.1.10)
+
+    /// A tar header (or PAX record) that is malformed: no ustar magic, a bad checksum or number, ...
+    case tarBadHeader(offset: Int, reason: String)
+    /// A tar entry whose data runs past the end of the file.
+    case tarTruncatedEntry(name: String, offset: Int, size: Int, available: Int)
+    /// A tar entry name that is not a single path component (`/`, `\\`, `..`, `.`, empty, NUL).
+    case tarUnsafeName(String)
+    /// A tar entry that is not a regular file (directory, link, device, GNU long name).
+    case tarUnsupportedEntry(name: String, type: String, offset: Int)
+    /// Two tar entries of the same name (tar readers disagree on which one wins).
+    case tarDuplicateEntry(String)
+    /// A tar entry torch never writes (torch's are `sys_info`, `pickle`, `tensors`, `storages`).
+    case tarUnexpectedEntry(String)
+    /// A record inside the `tensors` or `storages` entry that is malformed (offset in the file).
+    case tarBadRecord(entry: String, offset: Int, reason: String)
+
     // MARK: the torch layer over the pickle
 
     /// The pickle has a shape torch never writes (e.g. a malformed persistent id or rebuild call).
@@ -213,6 +230,16 @@ extension CheckpointError: RNXError {
         case .unsupportedStorageView(let key): "storage '\(key)' is a legacy storage view (torch < 0.4), not supported"
         case .legacyTrailingBytes(let offset, let count):
             "\(count) trailing bytes at byte \(offset), after the last storage record, belong to no storage"
+        case .tarBadHeader(let offset, let reason): "malformed tar header at byte \(offset): \(reason)"
+        case .tarTruncatedEntry(let name, let offset, let size, let available):
+            "tar entry '\(name)' at byte \(offset) declares \(size) bytes, only \(available) present (truncated file)"
+        case .tarUnsafeName(let name): "tar entry name '\(name)' is unsafe (a path, '.', '..' or empty)"
+        case .tarUnsupportedEntry(let name, let type, let offset):
+            "tar entry '\(name)' at byte \(offset) is \(type), not a regular file"
+        case .tarDuplicateEntry(let name): "tar entry '\(name)' appears twice"
+        case .tarUnexpectedEntry(let name):
+            "tar entry '\(name)' is not one torch writes (sys_info, pickle, tensors, storages)"
+        case .tarBadRecord(let entry, let offset, let reason): "tar entry '\(entry)' at byte \(offset): \(reason)"
         case .unexpectedPickle(let reason, let offset): "unexpected pickle content at byte \(offset): \(reason)"
         case .tensorUnreadable(let name, let reason): "tensor \(name): \(reason)"
         case .pickleCycle:

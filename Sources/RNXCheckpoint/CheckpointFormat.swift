@@ -4,6 +4,8 @@ public enum CheckpointFormat: String, Sendable, Hashable {
     case torchZip = "zip"
     /// `torch.save` before 1.6 (or `_use_new_zipfile_serialization=False`): magic, pickles, raw storages.
     case torchLegacy = "legacy"
+    /// `torch.save` before torch 0.1.10: a POSIX tar of `sys_info`, `pickle`, `tensors` and `storages`.
+    case torchTar = "tar"
     /// safetensors, including rnx's own `.rnw` files.
     case safetensors
 }

@@ -17,9 +17,15 @@ public struct GlobalScan: Sendable {
     public let format: CheckpointFormat
     public let pickles: [Pickle]
 
-    /// The references to globals outside `TorchGlobals.allowlist`, in file order.
+    /// The references to globals outside the format's allowlist, in file order.
     public var refused: [GlobalReference] {
-        pickles.flatMap(\.globals).filter { !TorchGlobals.isAllowed($0.global) }
+        pickles.flatMap(\.globals).filter { !isAllowed($0.global) }
+    }
+
+    /// Whether the format's reader admits `global`: `TorchGlobals.allowlist`, and in the tar format also its
+    /// parameter, tensor and storage classes.
+    public func isAllowed(_ global: GlobalName) -> Bool {
+        format == .torchTar ? TorchGlobals.tarAllowlist.contains(global) : TorchGlobals.isAllowed(global)
     }
 
     /// Scans the file at `path`; structural errors (a broken zip or pickle) are thrown as by `Checkpoint.open`.
@@ -42,6 +48,9 @@ public struct GlobalScan: Sendable {
             let found = try TorchLegacyReader.readPickles(
                 file, maxBytes: limits.maxBytes, checkShapes: false, runPlain: run, runMain: run)
             return GlobalScan(format: .torchLegacy, pickles: found.all.map { Pickle(name: $0.name, globals: $0.result.globals) })
+        case .torchTar:
+            let found = try TorchTarReader.pickles(path: path, unpickler: scanner, limits: limits)
+            return GlobalScan(format: .torchTar, pickles: found.map { Pickle(name: $0.name, globals: $0.result.globals) })
         case .safetensors:
             _ = try SafetensorsReader.read(path: path)  // validates the header; safetensors holds no pickle
             return GlobalScan(format: .safetensors, pickles: [])

@@ -102,6 +102,8 @@ public enum TorchGlobals {
     static let orderedDict = GlobalName(module: "collections", name: "OrderedDict")
     static let torchSize = GlobalName(module: "torch", name: "Size")
     static let namespace = GlobalName(module: "argparse", name: "Namespace")
+    /// torch 0.1's tar format pickles parameters as this class, built empty and given a state (never called).
+    static let parameter = GlobalName(module: "torch.nn.parameter", name: "Parameter")
 
     /// Exactly the globals a torch checkpoint may reference (issue 2's list).
     public static let allowlist: Set<GlobalName> = {
@@ -135,6 +137,32 @@ public enum TorchGlobals {
     /// Other globals are recorded as class names, never imported, for pickled modules and TorchScript; the torch
     /// layer accepts them only as module reconstructions (`TorchPickleLayer.checkRecordedClasses`).
     public static let policy = GlobalPolicy.recordClasses(allowlist)
+
+    /// The tar format's extra names: its parameter class in the object pickle, the tensor and storage classes
+    /// (`torch.FloatTensor`, `torch.cuda.FloatStorage`, ...) in the records of the `tensors` and `storages` entries.
+    static let tarAllowlist: Set<GlobalName> = {
+        var names = allowlist
+        names.insert(parameter)
+        for module in ["torch", "torch.cuda"] {
+            for storage in storageTypes.keys where storage != "UntypedStorage" {
+                names.insert(GlobalName(module: module, name: storage))
+                names.insert(GlobalName(module: module, name: tensorType(ofStorage: storage)))
+            }
+        }
+        return names
+    }()
+
+    /// `FloatStorage` → `FloatTensor`.
+    private static func tensorType(ofStorage name: String) -> String { String(name.dropLast("Storage".count)) + "Tensor" }
+
+    /// The dtype of a tar record's tensor or storage class (`torch.FloatTensor`, `torch.cuda.HalfStorage`, ...).
+    static func tarDType(of global: GlobalName) -> DType? {
+        guard global.module == "torch" || global.module == "torch.cuda" else { return nil }
+        if global.name.hasSuffix("Tensor") {
+            return storageTypes[String(global.name.dropLast("Tensor".count)) + "Storage"]
+        }
+        return global.name == "UntypedStorage" ? nil : storageTypes[global.name]
+    }
 
     /// Whether a global is on the allowlist.
     public static func isAllowed(_ global: GlobalName) -> Bool { allowlist.contains(global) }

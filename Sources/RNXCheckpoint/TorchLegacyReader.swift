@@ -115,8 +115,8 @@ public enum TorchLegacyReader {
     }
 
     /// Whether a pickle failed only because its bytes ran out (so a larger window may hold it).
-    private static func isCutOff(_ error: PickleError) -> Bool {
-        switch error {
+    static func isCutOff(_ error: any Error) -> Bool {
+        switch error as? PickleError {
         case .truncated, .missingStop: true
         default: false
         }

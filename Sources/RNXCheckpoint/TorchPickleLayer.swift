@@ -22,6 +22,9 @@ struct TorchPickleLayer {
 
     let result: PickleResult
     var heap: PickleHeap { result.heap }
+    /// In the tar format (torch < 0.1.10) the pickle names each tensor by a persistent id, the key of a record
+    /// of the `tensors` entry: those records' views, by key. nil in the formats whose pickle rebuilds tensors.
+    private let persistentTensors: [String: TorchTensorView]?
 
     /// Keys under which training checkpoints keep their weights, most specific first.
     static let stateDictKeys = [
@@ -36,8 +39,12 @@ struct TorchPickleLayer {
     /// The result may unfold to at most `maxUnfoldedObjects` objects as a tree (`PickleLimits`): the standard
     /// million is 25 times resnet1202's whole state dict, so it only refuses shared references doubled on purpose,
     /// which every walk and every printout would pay for.
-    init(_ result: PickleResult, maxUnfoldedObjects: Int, selection: StateDictSelection = .automatic) throws {
+    init(
+        _ result: PickleResult, maxUnfoldedObjects: Int, selection: StateDictSelection = .automatic,
+        persistentTensors: [String: TorchTensorView]? = nil
+    ) throws {
         self.result = result
+        self.persistentTensors = persistentTensors
         switch result.heap.unfolding(of: result.root, limit: maxUnfoldedObjects) {
         case .cycle: throw CheckpointError.pickleCycle
         case .exceeds(let limit): throw CheckpointError.pickleUnfoldsTooLarge(limit: limit)
@@ -48,7 +55,7 @@ struct TorchPickleLayer {
         try checkRecordedClasses()
         var unsupported: CheckpointError?
         do {
-            try collectStorages()
+            if persistentTensors == nil { try collectStorages() }
         } catch let error as CheckpointError {
             guard case .unsupportedStorageType = error else { throw error }
             unsupported = error
@@ -173,12 +180,17 @@ struct TorchPickleLayer {
         return instance
     }
 
-    func isTensor(_ value: PickleValue) -> Bool { tensorInstance(value) != nil }
+    func isTensor(_ value: PickleValue) -> Bool {
+        guard persistentTensors != nil else { return tensorInstance(value) != nil }
+        if heap.persistentID(value) != nil { return true }
+        return heap.instance(value)?.callee == TorchGlobals.parameter
+    }
 
     /// The view a tensor value describes, nil if the value is no tensor.
     ///
     /// Throws `unconvertedTensor` for tensors torch can pickle that rnx does not convert (quantized, sparse, ...).
     func tensorView(_ value: PickleValue, name: String, depth: Int = 0) throws -> TorchTensorView? {
+        if let table = persistentTensors { return try persistentTensorView(value, name: name, table: table) }
         guard let instance = tensorInstance(value) else { return nil }
         guard instance.listItems.isEmpty, instance.dictItems.isEmpty, instance.state == nil else {
             throw CheckpointError.tensorMutated(offset: instance.offset)
@@ -246,6 +258,38 @@ struct TorchPickleLayer {
             }
             return TorchTensorView(dtype: dtype, shape: shape, stride: stride, offset: storageOffset, storageKey: storage.key)
         }
+    }
+
+    /// A tensor of the tar format: a persistent id whose `int()` is a key of the `tensors` entry, or a
+    /// `torch.nn.parameter.Parameter` built empty (NEWOBJ) whose BUILD state is torch 0.1's Variable state,
+    /// `(data, grad, creator, requires_grad, volatile)`, data being such a persistent id. Nothing else is a tensor.
+    private func persistentTensorView(_ value: PickleValue, name: String, table: [String: TorchTensorView]) throws
+        -> TorchTensorView?
+    {
+        if let instance = heap.instance(value), instance.callee == TorchGlobals.parameter {
+            let bad = CheckpointError.unexpectedPickle(
+                reason: "Parameter for '\(name)' is not torch 0.1's (data, grad, creator, requires_grad, volatile)",
+                offset: instance.offset)
+            guard instance.arguments.isEmpty, instance.listItems.isEmpty, instance.dictItems.isEmpty,
+                  let state = instance.state, let fields = sequence(state), (4...5).contains(fields.count),
+                  heap.persistentID(fields[0]) != nil
+            else { throw bad }
+            return try persistentTensorView(fields[0], name: name, table: table)
+        }
+        guard case .object(let object) = value, let id = heap.persistentID(value) else { return nil }
+        let offset = heap.persistentIDOffset(object) ?? 0
+        let key: String
+        switch id {
+        case .int(let number): key = String(number)
+        case .string(let text) where Int64(text) != nil: key = String(Int64(text) ?? 0)  // torch takes int(saved_id)
+        default:
+            throw CheckpointError.unexpectedPickle(reason: "persistent id of '\(name)' is not a tensor key", offset: offset)
+        }
+        guard let view = table[key] else {
+            throw CheckpointError.unexpectedPickle(
+                reason: "persistent id \(key) of '\(name)' names no record of the tensors entry", offset: offset)
+        }
+        return view
     }
 
     // MARK: value helpers

@@ -38,7 +38,7 @@ public struct GlobalsReport: Sendable {
                 counts[reference.global, default: 0] += 1
             }
             for global in order {
-                rows.append(Row(pickle: pickle.name, global: global.description, allowed: TorchGlobals.isAllowed(global),
+                rows.append(Row(pickle: pickle.name, global: global.description, allowed: scan.isAllowed(global),
                                 firstOffset: first[global] ?? 0, references: counts[global] ?? 0))
             }
         }

@@ -28,6 +28,7 @@ public struct InspectReport: Sendable {
         switch format {
         case .torchZip: "zip (torch.save, torch >= 1.6)"
         case .torchLegacy: "legacy (torch.save before 1.6 or _use_new_zipfile_serialization=False)"
+        case .torchTar: "tar (torch.save before 0.1.10)"
         case .safetensors: "safetensors"
         }
     }

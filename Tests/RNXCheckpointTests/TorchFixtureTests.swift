@@ -14,6 +14,7 @@ struct TorchFixtureTests {
         "dtypes.pth", "dtypes-legacy.pth", "dtypes-big-endian.pth", "views.pth", "views-legacy.pth",
         "views-proto4.pth", "parameters.pth", "orig-mod.pth", "nested.pth", "gpu-locations.pth",
         "resnet20-cifar10.pth", "resnet20-cifar10-legacy.pth", "resnet20-training.pth.tar",
+        "tar/cifar-tiny.pth", "tar/views.pth",
     ]
 
     struct Expected {

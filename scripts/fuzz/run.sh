@@ -4,11 +4,11 @@
 #
 # Limits passed to libFuzzer make resource bugs findings too: a run over 10 s is a hang (-timeout), a single
 # allocation over 512 MB or a process over 1.5 GB is reported (-malloc_limit_mb, -rss_limit_mb).
-# Usage: FUZZ_SECONDS=60 scripts/fuzz/run.sh [pickle|torchzip|legacy|safetensors|image]...
+# Usage: FUZZ_SECONDS=60 scripts/fuzz/run.sh [pickle|torchzip|legacy|safetensors|tar|image]...
 set -u
 cd "$(dirname "$0")/../.."
 SECONDS_EACH=${FUZZ_SECONDS:-60}
-targets=${*:-pickle torchzip legacy safetensors image}
+targets=${*:-pickle torchzip legacy safetensors tar image}
 # FUZZ_NO_BUILD=1 skips the build, so several run.sh can share one build (one per core).
 [ "${FUZZ_NO_BUILD:-0}" = 1 ] || scripts/fuzz/build.sh $targets || exit 1
 seeds=.build-fuzz/seeds-$$
