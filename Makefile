@@ -35,7 +35,8 @@ examples: deps
 docs: deps
 	$(SWIFT) package --disable-sandbox generate-documentation --enable-experimental-combined-documentation \
 		--warnings-as-errors --target RNX --target RNXTensor --target RNXPickle --target RNXCheckpoint \
-		--target RNXArch --target RNXForward --target RNXConvert --target RNXReport
+		--target RNXArch --target RNXForward --target RNXConvert --target RNXReport --target RNXExport \
+		--target RNXImage --target RNXPredict
 
 ## demo: build rnx and run the main job on a checkpoint written by real PyTorch.
 demo: release

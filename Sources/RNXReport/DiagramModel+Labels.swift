@@ -7,8 +7,7 @@ extension DiagramModel {
     ///
     /// The switch is exhaustive on purpose: a new `Module.Kind` (squeeze-and-excitation, ECA, the avg-down pool of a
     /// ResNet-D shortcut, a deep stem's layers) does not compile until it is given its labels here; a container kind
-    /// that should be drawn as one box (an SE module) returns its label here and `DiagramModel.init`'s `drawn`
-    /// then needs to stop at it instead of descending into its leaves.
+    /// that is drawn as one box (an attention gate) has its labels in `gateLabels(_:)` instead.
     static func labels(_ kind: Module.Kind, outputShape: [Int]) -> (paper: String, block: String)? {
         switch kind {
         case .conv2d(let spec):
@@ -36,6 +35,29 @@ extension DiagramModel {
         // timm's attention is drawn through its layers; transformers' containers through theirs.
         case .batchNorm2d, .relu, .sequential, .residual, .resnet, .container, .squeezeExcite,
              .efficientChannelAttention, .identity, .sigmoid, .flatten:
+            return nil
+        }
+    }
+
+    /// The labels of an attention gate drawn as one box: squeeze-and-excitation with its reduced width
+    /// (`SE gate, 16`), ECA with its kernel (`ECA gate, k 3`); nil for every other module.
+    static func gateLabels(_ module: Module) -> (paper: String, block: String)? {
+        switch module.kind {
+        case .squeezeExcite:
+            let reduced = module.children.lazy.compactMap { child -> Int? in
+                if case .conv2d(let spec) = child.kind { return spec.outChannels }
+                return nil
+            }.first
+            let label = reduced.map { "SE gate, \($0)" } ?? "SE gate"
+            return (label, label)
+        case .efficientChannelAttention:
+            let kernel = module.children.lazy.compactMap { child -> Int? in
+                if case .conv1d(let kernel, _) = child.kind { return kernel }
+                return nil
+            }.first
+            let label = kernel.map { "ECA gate, k \($0)" } ?? "ECA gate"
+            return (label, label)
+        default:
             return nil
         }
     }

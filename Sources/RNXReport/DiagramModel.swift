@@ -125,12 +125,26 @@ public struct DiagramModel: Sendable {
         func drawn(_ index: Int, excluding excluded: String? = nil) -> [Layer] {
             let call = trace.calls[index]
             var result: [Layer] = []
-            for inner in index...(index + call.descendantCount) {
+            var skipThrough = -1
+            for inner in index...(index + call.descendantCount) where inner > skipThrough {
                 let c = trace.calls[inner]
+                if let excluded, c.path == excluded || c.path.hasPrefix(excluded + ".") { continue }
+                // An attention gate (SE, ECA) is one box: its pool, convs and sigmoid scale the channels, they are
+                // not layers of the main path.
+                if !c.isRepeatCall, let module = modules[c.path], let gate = DiagramModel.gateLabels(module) {
+                    let span = inner...(inner + c.descendantCount)
+                    let rows = span.compactMap { leafRows[trace.calls[$0].path] }
+                    result.append(
+                        Layer(
+                            path: c.path, typeName: c.typeName, label: gate.paper, blockLabel: gate.block,
+                            outputShape: c.outputShape, parameters: rows.reduce(0) { $0 + $1.parameters },
+                            multAdds: rows.reduce(0) { $0 + $1.multAdds }))
+                    skipThrough = span.upperBound
+                    continue
+                }
                 guard c.isLeaf, !c.isRepeatCall, let module = modules[c.path], let row = leafRows[c.path] else {
                     continue
                 }
-                if let excluded, c.path == excluded || c.path.hasPrefix(excluded + ".") { continue }
                 guard let labels = DiagramModel.labels(module.kind, outputShape: c.outputShape) else { continue }
                 result.append(
                     Layer(
