@@ -28,10 +28,12 @@ link() {
     "$SWIFT_BIN/swiftc" $SAN -parse-as-library -O -I "$B/Modules" \
         -Xcc -fmodule-map-file=Sources/CLibzip/module.modulemap -Xcc -fmodule-map-file=Sources/CZlib/module.modulemap \
         -Xcc -fmodule-map-file=Sources/CLibisal/module.modulemap \
+        -Xcc -fmodule-map-file="$B/COutputCleanup.build/module.modulemap" \
         "$@" -lzip -lz -lisal -lstdc++ -o ".build-fuzz/fuzz-$name" 2>&1 | grep -v "warning: Cannot export local symbol" >&2 || true
     test -x ".build-fuzz/fuzz-$name"
 }
-CHECKPOINT_OBJECTS=$(objects RNXTensor RNXPickle RNXCheckpoint)
+# RNXCheckpoint's writers register interrupted outputs with the C signal handler of COutputCleanup.
+CHECKPOINT_OBJECTS=$(objects RNXTensor RNXPickle COutputCleanup RNXCheckpoint)
 targets=${*:-pickle torchzip legacy safetensors tar image}
 for t in $targets; do
     rm -f ".build-fuzz/fuzz-$t"
