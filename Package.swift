@@ -12,7 +12,7 @@
 //   RNXImage (JPEG/PNG decoding, PIL's resize, torchvision's preprocessing) <- RNXTensor
 //   RNXPredict (photos to classes: decode, preprocess, forward, softmax) <- RNXImage, RNXForward, RNXArch
 //   RNX (the one import for Swift programs: re-exports every layer, adds Model, Conversion, Summary, Logits)
-//   RNXExport (ONNX graphs from the module tree, through swift-protobuf) <- RNXArch, RNXCheckpoint, RNXTensor
+//   RNXExport (ONNX graphs from the module tree, through swift-protobuf) <- RNXArch, RNXCheckpoint, RNXConvert
 //   rnx (the command line: parses options and calls the library)
 import PackageDescription
 
@@ -62,7 +62,7 @@ let package = Package(
         .target(
             name: "RNXExport",
             dependencies: [
-                "RNXTensor", "RNXCheckpoint", "RNXArch", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                "RNXTensor", "RNXCheckpoint", "RNXArch", "RNXConvert", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
         .target(

@@ -3,16 +3,18 @@ import Foundation
 
 /// A SHA-256 of bytes handed over in order, computed on a background thread one tensor behind the caller.
 ///
-/// Convert reads, adapts and writes a tensor while the previous one is hashed on the other core. At most one tensor
+/// Convert (and export) reads, adapts and writes a tensor while the previous one is hashed on the other core. At most one tensor
 /// waits to be hashed (`update` blocks until the previous one is done), so memory stays at two tensors.
-final class StreamingDigest: @unchecked Sendable {
+public final class StreamingDigest: @unchecked Sendable {
     private let queue = DispatchQueue(label: "rnx.streaming-digest", qos: .userInitiated)
     // Touched only on `queue`.
     private var hasher = SHA256()
     private let pending = DispatchSemaphore(value: 1)
 
+    public init() {}
+
     /// Hands `bytes` over for hashing; returns once the previous bytes are hashed.
-    func update(_ bytes: [UInt8]) {
+    public func update(_ bytes: [UInt8]) {
         pending.wait()
         queue.async {
             self.hasher.update(data: bytes)
@@ -21,7 +23,7 @@ final class StreamingDigest: @unchecked Sendable {
     }
 
     /// The lowercase hex SHA-256 of everything handed over, once it is all hashed.
-    func finalize() -> String {
+    public func finalize() -> String {
         queue.sync { FileDigest.hex(hasher.finalize()) }
     }
 }

@@ -1,7 +1,7 @@
-import Crypto
 import Foundation
 import RNXArch
 import RNXCheckpoint
+import RNXConvert
 import RNXTensor
 import SwiftProtobuf
 
@@ -141,7 +141,7 @@ public enum ONNXExporter {
         header.graph = body
         try model.write(try header.serializedBytes())
 
-        let hasher = BackgroundHasher()
+        let hasher = StreamingDigest()
         var offset = 0
         var done = 0
         for initializer in graph.initializers {
@@ -214,27 +214,6 @@ public enum ONNXExporter {
         entry.key = key
         entry.value = value
         return entry
-    }
-}
-
-/// A SHA-256 computed on another core, one buffer behind the caller (which waits only if two are pending).
-final class BackgroundHasher: @unchecked Sendable {
-    private let queue = DispatchQueue(label: "rnx.export-digest", qos: .userInitiated)
-    // Touched only on `queue`.
-    private var hasher = SHA256()
-    private let pending = DispatchSemaphore(value: 1)
-
-    func update(_ bytes: [UInt8]) {
-        pending.wait()
-        queue.async {
-            self.hasher.update(data: bytes)
-            self.pending.signal()
-        }
-    }
-
-    /// The lowercase hex digest of everything handed over.
-    func finalize() -> String {
-        queue.sync { hasher.finalize().map { String(format: "%02x", $0) }.joined() }
     }
 }
 
