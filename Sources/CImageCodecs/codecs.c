@@ -179,7 +179,9 @@ int rnx_png_decode_rgb(const uint8_t *data, size_t size, uint8_t *out, size_t ou
     rnx_png_source source = {data, size, 0, 0, info->message};
     png_structp png;
     png_infop pinfo;
-    png_bytep row = NULL;
+    // volatile: it is set after setjmp and read after a longjmp, when a non-volatile local may hold its old value
+    // (the buffer then leaked: LeakSanitizer on the image fuzz target).
+    png_bytep volatile row = NULL;
     int status = rnx_png_begin(&png, &pinfo, &source);
     if (status) return status;
     if (setjmp(png_jmpbuf(png))) {
