@@ -21,7 +21,9 @@ extension NumpyArray {
     /// Writes the array to `path`, replacing an existing file there only when it is complete (see `OutputFile`), so
     /// a failed or interrupted run never leaves a partial output.
     ///
-    /// - Parameter inputs: files `path` must not be (they would be replaced).
+    /// - Parameters:
+    ///   - path: the `.npy` file to write (replaced if it exists, once the new one is complete).
+    ///   - inputs: files `path` must not be (they would be replaced).
     public func write(toFile path: String, inputs: [String] = []) throws {
         let output = try OutputFile(path: path, force: true, inputs: inputs)
         try write(to: output)

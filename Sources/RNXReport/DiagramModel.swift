@@ -220,6 +220,10 @@ public struct DiagramModel: Sendable {
     /// The model of the architecture detected from a file's tensors, with the file's adaptations and misfits.
     ///
     /// - Parameters:
+    ///   - config: the detected architecture, adjusted by the request.
+    ///   - input: the input the shapes are traced for.
+    ///   - name: the architecture's name, shown in the title.
+    ///   - descriptors: the file's tensors, compared with the architecture's.
     ///   - source: the file's name, shown in the title.
     public init(
         config: ResNetConfig, input: SummaryInput, name: String, descriptors: [TensorDescriptor], source: String
