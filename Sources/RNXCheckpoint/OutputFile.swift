@@ -117,17 +117,7 @@ public final class OutputFile {
     /// Overwrites `bytes` at `offset` (for values only known at the end, such as a digest in a header).
     public func write(_ bytes: [UInt8], at offset: Int) throws {
         guard !finished else { throw CheckpointError.writeFailed(reason: "the output was already closed") }
-        var done = 0
-        while done < bytes.count {
-            let count = bytes.withUnsafeBytes {
-                pwrite(descriptor, $0.baseAddress! + done, bytes.count - done, off_t(offset + done))
-            }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw CheckpointError.writeFailed(reason: String(cString: strerror(errno)))
-            }
-            done += count
-        }
+        try writeFully(descriptor, bytes, at: offset)
     }
 
     /// Syncs the data and puts the file at `path`: atomically replacing an old file with `force`, else never

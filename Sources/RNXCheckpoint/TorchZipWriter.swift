@@ -269,18 +269,11 @@ private final class OutputSink {
     deinit { zip_error_fini(&error) }
 
     func flush() throws {
-        var done = 0
-        while done < buffer.count {
-            let count = buffer.withUnsafeBytes {
-                pwrite(descriptor, $0.baseAddress! + done, buffer.count - done, off_t(bufferStart + done))
-            }
-            if count < 0 {
-                if errno == EINTR { continue }
-                let failure = CheckpointError.writeFailed(reason: String(cString: strerror(errno)))
-                self.failure = failure
-                throw failure
-            }
-            done += count
+        do {
+            try writeFully(descriptor, buffer, at: bufferStart)
+        } catch {
+            self.failure = error as? CheckpointError
+            throw error
         }
         bufferStart += buffer.count
         buffer.removeAll(keepingCapacity: true)

@@ -28,3 +28,21 @@ public func writeFully(_ descriptor: Int32, _ buffer: UnsafeRawBufferPointer) th
         done += count
     }
 }
+
+/// Writes all of `bytes` to `descriptor` at `offset` with pwrite(2), retrying short writes and EINTR.
+///
+/// - Throws: `CheckpointError.writeFailed` with the system's reason.
+public func writeFully(_ descriptor: Int32, _ bytes: [UInt8], at offset: Int) throws {
+    try bytes.withUnsafeBytes { buffer in
+        guard let base = buffer.baseAddress else { return }
+        var done = 0
+        while done < buffer.count {
+            let count = pwrite(descriptor, base + done, buffer.count - done, off_t(offset + done))
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw CheckpointError.writeFailed(reason: String(cString: strerror(errno)))
+            }
+            done += count
+        }
+    }
+}
