@@ -68,9 +68,7 @@ extension WeightMapping {
         var resolved = ResolvedArchitecture(config: config)
         if let bytes = transformersConfig, config.naming == .transformers {
             let parsed = try TransformersConfig(json: bytes)
-            var fromFile = try parsed.resnetConfig(numClasses: config.numClasses)
-            fromFile.inChannels = config.inChannels
-            resolved.config = fromFile
+            resolved.config = try parsed.resnetConfig(numClasses: config.numClasses, weights: config)
             if let labels = parsed.labels {
                 if labels.count == config.numClasses {
                     resolved.labels = labels

@@ -61,7 +61,7 @@ struct LibraryRenamingTests {
         let config = try parsed.resnetConfig(numClasses: 2)
         #expect(config == ResNetConfig(
             block: .bottleneck, layers: [1, 1, 1, 1], numClasses: 2, naming: .transformers, strideInFirstConv: true))
-        #expect(throws: ArchError.invalidTransformersConfig("model_type is vit, not resnet")) {
+        #expect(throws: ArchError.invalidTransformersConfig(#"model_type is "vit", not "resnet""#)) {
             try TransformersConfig(json: Array(#"{"model_type":"vit"}"#.utf8))
         }
         #expect(throws: ArchError.invalidTransformersConfig("embedding_size 32 (rnx runs 64)")) {
@@ -70,14 +70,17 @@ struct LibraryRenamingTests {
         #expect(throws: ArchError.invalidTransformersConfig("config.json is not JSON")) {
             try TransformersConfig(json: Array("{".utf8))
         }
-        // Hostile files: a nesting bomb is refused by the parser's depth limit, a huge file before parsing.
+        // Hostile files (more in TransformersConfigAttackTests): a nesting bomb is refused before parsing, by its
+        // depth, and a huge file by its size.
         let bomb = Array(("{\"a\":" + String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000) + "}").utf8)
-        #expect(throws: ArchError.invalidTransformersConfig("config.json is not JSON")) { try TransformersConfig(json: bomb) }
+        #expect(throws: ArchError.invalidTransformersConfig("config.json nests 100001 levels deep (at most 32)")) {
+            try TransformersConfig(json: bomb)
+        }
         let huge = [UInt8](repeating: 0x20, count: TransformersConfig.maximumBytes + 1)
         #expect(throws: ArchError.invalidTransformersConfig(
             "config.json is \(huge.count) bytes (at most \(TransformersConfig.maximumBytes) are read)")
         ) { try TransformersConfig(json: huge) }
-        #expect(throws: ArchError.invalidTransformersConfig("depths is not a list of integers")) {
+        #expect(throws: ArchError.invalidTransformersConfig(#"depths is "3,4,6,3", not a list of integers"#)) {
             try TransformersConfig(json: Array(#"{"depths":"3,4,6,3"}"#.utf8))
         }
         // Written and read back: the same architecture and labels.
