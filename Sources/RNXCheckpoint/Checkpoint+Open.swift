@@ -11,7 +11,8 @@ extension Checkpoint {
     /// `selection` says which dict of tensors is the model (`--key`, or chosen among all; see `StateDictSelection`).
     ///
     /// A directory is read as a Hugging Face `save_pretrained` directory: its weight file is opened and its
-    /// `config.json` kept as `companionConfig`.
+    /// `config.json` kept as `companionConfig`; so is the `transformers_config` metadata of a bare transformers
+    /// file rnx wrote.
     public static func open(
         path: String, limits: PickleLimits = .standard, selection: StateDictSelection = .automatic
     ) throws -> Checkpoint {
@@ -21,15 +22,22 @@ extension Checkpoint {
             checkpoint.companionConfig = try PretrainedDirectory.config(in: path)
             return checkpoint
         }
+        var checkpoint: Checkpoint
         switch try sniff(path: path) {
-        case .torchZip: return try TorchZipReader.read(path: path, limits: limits, selection: selection)
-        case .torchLegacy: return try TorchLegacyReader.read(path: path, limits: limits, selection: selection)
-        case .torchTar: return try TorchTarReader.read(path: path, limits: limits, selection: selection)
+        case .torchZip: checkpoint = try TorchZipReader.read(path: path, limits: limits, selection: selection)
+        case .torchLegacy: checkpoint = try TorchLegacyReader.read(path: path, limits: limits, selection: selection)
+        case .torchTar: checkpoint = try TorchTarReader.read(path: path, limits: limits, selection: selection)
         case .safetensors:
             // One flat state dict: there is nothing for --key to choose.
             if let key = selection.key { throw CheckpointError.keyNotFound(key: key, available: []) }
-            return try SafetensorsReader.read(path: path)
+            checkpoint = try SafetensorsReader.read(path: path)
         }
+        // A bare transformers file rnx wrote carries the config.json of its directory (`.pth` metadata as rnx.KEY).
+        let key = RNWFormat.Key.transformersConfig
+        if let text = checkpoint.details.metadata[key] ?? checkpoint.details.metadata["rnx." + key] {
+            checkpoint.companionConfig = Array(text.utf8)
+        }
+        return checkpoint
     }
 
     /// The format the file's first bytes announce.

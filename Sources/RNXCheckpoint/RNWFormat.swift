@@ -8,7 +8,8 @@
 /// see `Adaptation.record(_:)`; files of rnx 0.1 lack it), `labels` (a JSON array of the classifier rows'
 /// names), `rnx_version`, `data_sha256` (SHA-256 of every byte after the header).
 /// Files of timm or transformers models also carry `library` (whose names the tensors use: `torchvision`,
-/// `timm`, `transformers`) and `source_library` (the input's), after `config`.
+/// `timm`, `transformers`) and `source_library` (the input's), after `config`. A bare file in transformers' names
+/// ends with `transformers_config`: the `config.json` a `save_pretrained` directory would hold beside it.
 /// The header is padded with spaces so the data starts at a multiple of 64 bytes.
 public enum RNWFormat {
     public static let formatName = "rnw"
@@ -32,5 +33,7 @@ public enum RNWFormat {
         public static let dataSHA256 = "data_sha256"
         public static let library = "library"
         public static let sourceLibrary = "source_library"
+        /// The `config.json` of a bare transformers-named file (no `save_pretrained` directory around it).
+        public static let transformersConfig = "transformers_config"
     }
 }

@@ -56,8 +56,9 @@ public enum Converter {
         let labels = try outputLabels(
             checkpoint, source: source, plan: plan, given: options.labels, configured: resolved.labels)
         if options.labels != nil { notes.append("labels set from a file (\(labels.count) names)") }
-        // A transformers model is written as the directory save_pretrained writes.
-        let directoryOutput = library == .transformers
+        // A transformers model is written as the directory save_pretrained writes, unless OUTPUT names a file.
+        let directoryOutput = library == .transformers && !OutputFormat.namesWeightFile(output)
+        let format = options.format ?? OutputFormat.forPath(output)
 
         // The input's digest goes into the header, so it is computed alongside and patched in at the end.
         let digest = BackgroundDigest(path: checkpoint.path)
@@ -85,6 +86,12 @@ public enum Converter {
                 (RNWFormat.Key.library, library.rawValue), (RNWFormat.Key.sourceLibrary, source.naming.rawValue),
             ], at: 4)
         }
+        // A bare transformers file has no config.json beside it: it carries its own, which Checkpoint.open takes
+        // as the companion config (the weights cannot show downsample_in_bottleneck).
+        let configJSON = library == .transformers ? TransformersConfig.json(for: target, labels: labels) : nil
+        if let configJSON, !directoryOutput {
+            metadata.append((RNWFormat.Key.transformersConfig, configJSON))
+        }
 
         let total = outputDescriptors.reduce(0) { $0 + $1.byteCount }
         var done = 0
@@ -105,20 +112,28 @@ public enum Converter {
                 try OutputDirectory(path: output, force: options.force, inputs: inputs)
             }
             defer { folder.abandon() }
-            let file = try mapOutputErrors(output) { try folder.file(named: "model.safetensors") }
+            // save_pretrained's two weight files: model.safetensors, or pytorch_model.bin with --format pth.
+            let weightFile = options.format == .pth ? "pytorch_model.bin" : "model.safetensors"
+            let file = try mapOutputErrors(output) { try folder.file(named: weightFile) }
             defer { file.abandon() }
-            written = try writeRNW(
-                file, output: output, descriptors: outputDescriptors, metadata: metadata, produce: produce,
-                digest: digest, dataDigest: dataDigest)
+            let weightPath = output + "/" + weightFile
+            if options.format == .pth {
+                written = try writePTH(
+                    file, output: weightPath, descriptors: outputDescriptors, metadata: metadata, produce: produce,
+                    digest: digest, dataDigest: dataDigest)
+            } else {
+                written = try writeRNW(
+                    file, output: output, descriptors: outputDescriptors, metadata: metadata, produce: produce,
+                    digest: digest, dataDigest: dataDigest)
+            }
             try mapOutputErrors(output) {
                 try file.commit()
-                let config = TransformersConfig.json(for: target, labels: labels)
-                try folder.write(Array(config.utf8), toFile: "config.json")
+                try folder.write(Array((configJSON ?? "").utf8), toFile: "config.json")
                 try folder.commit()
             }
         } else {
             written = try writeAtomically(output, force: options.force, inputs: inputs) { file in
-                switch options.format ?? OutputFormat.forPath(output) {
+                switch format {
                 case .rnw:
                     try writeRNW(
                         file, output: output, descriptors: outputDescriptors, metadata: metadata, produce: produce,

@@ -7,10 +7,18 @@ public enum OutputFormat: String, Sendable, CaseIterable {
     /// `.pth`: the zip archive `torch.save` writes, with rnx's metadata in an extra record (see `PTHFormat`).
     case pth
 
-    /// The format an output path's extension asks for: `.pth` and `.pt` are torch archives, anything else `.rnw`.
+    /// The format an output path's extension asks for: `.pth`, `.pt` and `.bin` (transformers' `pytorch_model.bin`)
+    /// are torch archives, anything else `.rnw`.
     public static func forPath(_ path: String) -> OutputFormat {
         let lower = path.lowercased()
-        return lower.hasSuffix(".pth") || lower.hasSuffix(".pt") ? .pth : .rnw
+        return [".pth", ".pt", ".bin"].contains(where: lower.hasSuffix) ? .pth : .rnw
+    }
+
+    /// Whether `path` ends in a weight file's extension (`.rnw`, `.safetensors`, `.pth`, `.pt`, `.bin`); `--to hf`
+    /// writes any other OUTPUT as a `save_pretrained` directory.
+    public static func namesWeightFile(_ path: String) -> Bool {
+        let lower = path.lowercased()
+        return [".rnw", ".safetensors", ".pth", ".pt", ".bin"].contains(where: lower.hasSuffix)
     }
 }
 

@@ -21,22 +21,35 @@ struct ConvertCommand: ParsableCommand {
             data/<key> record per tensor) that torch.load(weights_only=True) opens, with rnx's metadata in the \
             extra record rnx/metadata.json, which torch ignores and rnx inspect shows.
 
+            --to writes the names of another library (a renaming: every tensor keeps its bytes), into any of \
+            these formats: OUTPUT ending in .rnw or .safetensors is a safetensors file, .pth, .pt or .bin a \
+            torch.save archive; with --to hf (or a transformers input and no --to) any other OUTPUT is the directory \
+            save_pretrained writes (config.json \
+            with the architecture and id2label, and model.safetensors, or pytorch_model.bin with --format pth), \
+            which ResNetForImageClassification.from_pretrained loads. A bare transformers file keeps that \
+            config.json in its metadata (transformers_config), so rnx reads it back with its stride and labels. \
+            A library that has no such architecture is an error (torchvision has no deep stems, avg-down or \
+            attention; transformers no grouped or wide Bottlenecks; only transformers strides in the 1x1).
+
             Examples:
               rnx convert resnet34-b627a593.pth resnet34.rnw
               rnx convert resnet50.pth pets.rnw --num-classes 37 --seed 1
               rnx convert resnet18.pth gray.rnw --in-channels 1 --dtype f16
               rnx convert resnet50.pth five.rnw --classes 207,208,209,210,211
               rnx convert model.rnw model.pth
+              rnx convert resnet50.pth resnet50-hf --to hf
+              rnx convert microsoft-resnet-50/ resnet50.pth --to torchvision
+              rnx convert resnet50d.safetensors resnet50d.pth --to timm
             """
     )
 
     @Argument(help: "The checkpoint to read (.pth, .pth.tar, .safetensors, .rnw).")
     var input: String
 
-    @Argument(help: "The file to write: .rnw, or .pth/.pt for a torch.save archive.")
+    @Argument(help: "The file to write: .rnw/.safetensors, or .pth/.pt/.bin for a torch.save archive; with --to hf, a directory otherwise.")
     var output: String
 
-    @Option(help: "Output format, 'rnw' or 'pth' (default: from OUTPUT's extension, .pth and .pt being pth).")
+    @Option(help: "Output format, 'rnw' or 'pth' (default: from OUTPUT's extension, .pth, .pt and .bin being pth; for an --to hf directory, its weight file).")
     var format: String?
 
     @Option(help: "Insist on this architecture (see rnx archs); any mismatch is an error.")
@@ -78,7 +91,8 @@ struct ConvertCommand: ParsableCommand {
 
     @Option(name: .customLong("to"), help: ArgumentHelp(
         "Write the names of this library: torchvision, timm or hf (a save_pretrained directory with config.json "
-            + "and model.safetensors). Default: the input's own.",
+            + "and model.safetensors, unless OUTPUT names a .rnw, .safetensors, .pth, .pt or .bin file). "
+            + "Default: the input's own.",
         valueName: "torchvision|timm|hf"))
     var library: String?
 
