@@ -93,7 +93,7 @@ let package = Package(
             name: "RNXArchTests",
             dependencies: ["RNXTestSupport", "RNXArch", "RNXTensor", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "RNXForwardTests", dependencies: ["RNXTestSupport", "RNXForward", "RNXArch", "RNXTensor", "RNXCheckpoint", "COpenBLAS"]),
-        .testTarget(name: "RNXConvertTests", dependencies: ["RNXTestSupport", "RNXConvert", "RNXCheckpoint", "RNXArch", "RNXTensor"]),
+        .testTarget(name: "RNXConvertTests", dependencies: ["RNXTestSupport", "RNXConvert", "RNXCheckpoint", "RNXArch", "RNXTensor", "RNXForward"]),
         .testTarget(name: "RNXReportTests", dependencies: ["RNXTestSupport", "RNXReport", "RNXArch", "RNXCheckpoint", "RNXTensor"]),
         .testTarget(name: "RNXTests", dependencies: ["RNXTestSupport", "RNX"]),
         .testTarget(
