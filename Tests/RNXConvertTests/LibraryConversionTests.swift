@@ -7,8 +7,8 @@ import RNXTestSupport
 import Testing
 
 /// `rnx convert --to`: torchvision → transformers → torchvision and timm → .rnw → timm give back every tensor's
-/// bytes. (gen_layout_refs.py's names come from the libraries; a real from_pretrained load of `--to hf` output is
-/// documented in the README.)
+/// bytes. (gen_layout_refs.py's names come from the libraries; that the libraries load the outputs is
+/// LibraryLoadReplayTests'.)
 struct LibraryConversionTests {
     /// A state dict of `config` with distinct, deterministic values, written as safetensors.
     static func write(_ config: ResNetConfig, to path: String) throws {
