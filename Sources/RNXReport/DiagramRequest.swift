@@ -11,12 +11,15 @@ public struct DiagramRequest: Sendable, Hashable {
     public var inputSize: String?
     /// Bounds on a checkpoint's pickle, for `render(checkpointAt:)`.
     public var pickleLimits = PickleLimits.standard
+    /// Where a transformers Bottleneck strides, overriding `config.json` (`--stride-in`).
+    public var strideIn: StrideIn?
 
     public init() {}
 
     private var summary: SummaryRequest {
         var request = SummaryRequest()
         request.inputSize = inputSize
+        request.strideIn = strideIn
         return request
     }
 
@@ -30,12 +33,19 @@ public struct DiagramRequest: Sendable, Hashable {
     /// that do not fit.
     public func render(checkpointAt path: String) throws -> String {
         let checkpoint = try Checkpoint.open(path: path, limits: pickleLimits)
-        return try render(descriptors: checkpoint.descriptors, source: URL(fileURLWithPath: path).lastPathComponent)
+        return try render(
+            descriptors: checkpoint.descriptors, source: URL(fileURLWithPath: path).lastPathComponent,
+            transformersConfig: checkpoint.companionConfig)
     }
 
-    /// The diagram of the architecture detected from `descriptors`, as `render(checkpointAt:)`.
-    public func render(descriptors: [TensorDescriptor], source: String) throws -> String {
-        let detected = try ArchitectureDetector.detect(descriptors)
+    /// The diagram of the architecture detected from `descriptors` (and a transformers `config.json`, which says
+    /// where a Bottleneck strides), as `render(checkpointAt:)`.
+    public func render(
+        descriptors: [TensorDescriptor], source: String, transformersConfig: [UInt8]? = nil
+    ) throws -> String {
+        let detected = try WeightMapping.layout(
+            descriptors, transformersConfig: transformersConfig, strideIn: summary.strideIn
+        ).config
         let (config, input) = try summary.resolve(detected)
         let model = try DiagramModel(
             config: config, input: input, name: config.displayName, descriptors: descriptors, source: source)

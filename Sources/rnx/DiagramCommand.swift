@@ -52,10 +52,12 @@ struct DiagramCommand: ParsableCommand {
     @Flag(help: "Replace OUT.svg if it exists.")
     var force = false
 
+    @OptionGroup var strideInOption: StrideInOption
     @OptionGroup(title: "Pickle limits") var pickleLimits: PickleLimitOptions
 
     func run() throws {
         var request = DiagramRequest()
+        request.strideIn = strideInOption.value
         request.style = style
         request.inputSize = inputSize
         request.pickleLimits = pickleLimits.limits
