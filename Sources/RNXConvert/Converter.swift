@@ -90,7 +90,7 @@ public enum Converter {
         // as the companion config (the weights cannot show downsample_in_bottleneck).
         let configJSON = library == .transformers ? TransformersConfig.json(for: target, labels: labels) : nil
         if let configJSON, !directoryOutput {
-            metadata.append((RNWFormat.Key.transformersConfig, configJSON))
+            metadata.append((RNWFormat.Key.transformersConfig, compactJSON(configJSON)))
         }
 
         let total = outputDescriptors.reduce(0) { $0 + $1.byteCount }
@@ -303,6 +303,14 @@ public enum Converter {
         if let path = details.stateDictPath { notes.append("state dict taken from '\(path)' of a training checkpoint") }
         for prefix in details.strippedPrefixes { notes.append("key prefix '\(prefix)' stripped") }
         return notes
+    }
+
+    /// `json` on one line (keys sorted), so a metadata value shows as one line in `rnx inspect`.
+    static func compactJSON(_ json: String) -> String {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)),
+              let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+        else { return json }
+        return String(decoding: data, as: UTF8.self)
     }
 
     /// A JSON array of strings, for the `adaptations` metadata value.
