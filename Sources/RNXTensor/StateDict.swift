@@ -1,8 +1,10 @@
 /// An ordered mapping from parameter names to tensors, held in memory.
 public struct StateDict: TensorSource, Sendable, Equatable {
+    /// The tensor names in insertion order, which is the order writers store them in.
     public private(set) var names: [String] = []
     private var tensors: [String: Tensor] = [:]
 
+    /// An empty state dict.
     public init() {}
 
     /// Adds a tensor at the end; names must be unique.
@@ -18,10 +20,13 @@ public struct StateDict: TensorSource, Sendable, Equatable {
         tensors[name] = tensor
     }
 
+    /// The tensor named `name`, or nil if there is none.
     public subscript(name: String) -> Tensor? { tensors[name] }
 
+    /// The number of tensors.
     public var count: Int { names.count }
 
+    /// Every tensor's name, dtype and shape, in insertion order.
     public var descriptors: [TensorDescriptor] {
         names.map { name in
             let tensor = tensors[name]!  // names and tensors are kept in step by insert
@@ -29,6 +34,9 @@ public struct StateDict: TensorSource, Sendable, Equatable {
         }
     }
 
+    /// The tensor at `index` in ``names``, already in memory.
+    ///
+    /// - Throws: ``TensorError/missingTensor(_:)`` for an index outside ``names``.
     public func loadTensor(at index: Int) throws -> Tensor {
         guard names.indices.contains(index), let tensor = tensors[names[index]] else {
             throw TensorError.missingTensor("#\(index)")

@@ -1,6 +1,8 @@
 /// A dense tensor: dtype, shape and contiguous row-major little-endian bytes.
 public struct Tensor: Equatable, Sendable {
+    /// The element type.
     public let dtype: DType
+    /// The dimensions, outermost first; empty for a scalar.
     public let shape: [Int]
     /// Contiguous little-endian element bytes, exactly `elementCount * dtype.byteSize` of them.
     public let bytes: [UInt8]
