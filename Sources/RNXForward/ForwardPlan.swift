@@ -7,12 +7,18 @@ import RNXTensor
 /// Making a plan checks the shape (channels, minimum size) and sizes the buffers: the input in channel-major layout,
 /// four activation buffers that the blocks rotate through, one im2col buffer for the largest unfolding and the
 /// pooled features. Running it allocates nothing but the returned logits, so a plan can run many batches of the
-/// same shape. A plan is not thread-safe: run one pass at a time (each pass is itself multi-threaded).
+/// same shape. A plan is not thread-safe, and so not `Sendable`: run one pass at a time (each pass is itself
+/// multi-threaded), and make a plan per task to run passes at once; ``ForwardModel`` is shared between them.
 public final class ForwardPlan {
+    /// The network the plan runs.
     public let model: ForwardModel
+    /// Images per pass (N of `[N, C, H, W]`).
     public let batch: Int
+    /// Input channels (C), the model's `inChannels`.
     public let channels: Int
+    /// Input height in pixels (H).
     public let height: Int
+    /// Input width in pixels (W).
     public let width: Int
     /// Threads for the GEMMs (one single-threaded OpenBLAS call per thread) and for rnx's own loops.
     public let threads: Int
