@@ -6,12 +6,14 @@ import RNXTensor
 
 /// What `rnx diagram` was asked for, before it is resolved against an architecture.
 public struct DiagramRequest: Sendable, Hashable {
+    /// Which figure to draw (`--style`).
     public var style: Diagram.Style = .paper
     /// `CxHxW` or `HxW`; nil for the family's default (3x224x224, CIFAR 3x32x32), as `rnx summary` takes it.
     public var inputSize: String?
     /// Bounds on a checkpoint's pickle, for `render(checkpointAt:)`.
     public var pickleLimits = PickleLimits.standard
 
+    /// A request with `rnx diagram`'s defaults: the paper's figure at the family's input size.
     public init() {}
 
     private var summary: SummaryRequest {
