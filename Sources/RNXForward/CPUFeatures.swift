@@ -39,7 +39,7 @@ public struct CPUFeatures: Sendable, Equatable {
         /// AMX bfloat16 tile multiplies (OpenBLAS's SapphireRapids kernels).
         case amxBF16 = "amx_bf16"
 
-        /// Orders features as ``allCases`` lists them (oldest extension first), so reports list them the same way every time.
+        /// Orders features as `allCases` lists them (oldest extension first), so reports list them the same way every time.
         public static func < (a: Feature, b: Feature) -> Bool {
             allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
         }
