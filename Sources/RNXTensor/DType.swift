@@ -67,6 +67,8 @@ public enum DType: String, Sendable, CaseIterable, Hashable {
     }
 
     /// Looks a dtype up by its safetensors code.
+    ///
+    /// - Parameter code: a header's `dtype` value, e.g. `F32`; nil for a code rnx does not know.
     public init?(safetensorsCode code: String) {
         guard let match = DType.allCases.first(where: { $0.safetensorsCode == code }) else { return nil }
         self = match

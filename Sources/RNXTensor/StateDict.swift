@@ -8,13 +8,23 @@ public struct StateDict: TensorSource, Sendable, Equatable {
     public init() {}
 
     /// Adds a tensor at the end; names must be unique.
+    ///
+    /// - Parameters:
+    ///   - name: the state-dict key.
+    ///   - tensor: the tensor stored under it.
+    /// - Throws: ``TensorError/duplicateName(_:)`` when `name` is already present.
     public mutating func insert(name: String, _ tensor: Tensor) throws {
         guard tensors[name] == nil else { throw TensorError.duplicateName(name) }
         names.append(name)
         tensors[name] = tensor
     }
 
-    /// Replaces the tensor under an existing name, keeping its position.
+    /// Replaces the tensor under an existing name, keeping its position (so writers keep the file's order).
+    ///
+    /// - Parameters:
+    ///   - name: a key already present.
+    ///   - tensor: the new tensor.
+    /// - Throws: ``TensorError/missingTensor(_:)`` when `name` is not present.
     public mutating func replace(name: String, with tensor: Tensor) throws {
         guard tensors[name] != nil else { throw TensorError.missingTensor(name) }
         tensors[name] = tensor
@@ -36,6 +46,7 @@ public struct StateDict: TensorSource, Sendable, Equatable {
 
     /// The tensor at `index` in ``names``, already in memory.
     ///
+    /// - Parameter index: a position in ``names``.
     /// - Throws: ``TensorError/missingTensor(_:)`` for an index outside ``names``.
     public func loadTensor(at index: Int) throws -> Tensor {
         guard names.indices.contains(index), let tensor = tensors[names[index]] else {

@@ -8,6 +8,13 @@ public struct Tensor: Equatable, Sendable {
     public let bytes: [UInt8]
 
     /// Creates a tensor, checking that `bytes` holds exactly the elements `shape` and `dtype` call for.
+    ///
+    /// - Parameters:
+    ///   - dtype: the element type.
+    ///   - shape: the dimensions.
+    ///   - bytes: row-major little-endian elements.
+    /// - Throws: ``TensorError/invalidShape(_:)`` for a negative or overflowing shape,
+    ///   ``TensorError/byteCountMismatch(shape:dtype:expected:found:)`` when the byte count is wrong.
     public init(dtype: DType, shape: [Int], bytes: [UInt8]) throws {
         guard let count = CheckedArithmetic.product(shape),
               let byteCount = CheckedArithmetic.multiply(count, dtype.byteSize)

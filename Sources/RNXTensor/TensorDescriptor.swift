@@ -8,6 +8,11 @@ public struct TensorDescriptor: Hashable, Sendable {
     public var shape: [Int]
 
     /// A descriptor of the tensor `name`; readers call this only after checking that `shape`'s byte count fits.
+    ///
+    /// - Parameters:
+    ///   - name: the state-dict key.
+    ///   - dtype: the element type.
+    ///   - shape: the dimensions, each checked non-negative and their product checked for overflow by the caller.
     public init(name: String, dtype: DType, shape: [Int]) {
         self.name = name
         self.dtype = dtype
