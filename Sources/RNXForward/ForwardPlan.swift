@@ -66,7 +66,16 @@ public final class ForwardPlan {
     private let attentionScratch: UnsafeMutablePointer<Float>
     private let blas: BLAS
 
-    /// Plans a pass over `[batch, channels, height, width]` inputs.
+    /// Plans a pass over `[batch, channels, height, width]` inputs; the first plan in a process loads OpenBLAS.
+    ///
+    /// - Parameters:
+    ///   - model: the network to run.
+    ///   - batch: images per pass, 1 or more.
+    ///   - channels: the model's input channels.
+    ///   - height: input height; each stride-2 layer halves it, so it must be large enough for the stem and stages.
+    ///   - width: input width, likewise.
+    ///   - threads: threads for the GEMMs and rnx's own loops, 1 or more.
+    /// - Throws: ``ForwardError`` for impossible settings or shapes, or when OpenBLAS cannot be loaded.
     public init(
         model: ForwardModel, batch: Int, channels: Int, height: Int, width: Int,
         threads: Int = ForwardThreads.defaultCount
@@ -232,6 +241,11 @@ public final class ForwardPlan {
     /// Runs the pass on `input` (`[N, C, H, W]` row-major, exactly `N·C·H·W` values) and returns the
     /// `[N, numClasses]` logits. `observe` sees each convolution's output after its bias, residual and ReLU,
     /// named by the convolution's `state_dict()` prefix.
+    ///
+    /// - Parameters:
+    ///   - input: `N·C·H·W` values for the plan's shape.
+    ///   - observe: sees each convolution's output (for `rnx validate`'s dead-layer check); nil runs fastest.
+    /// - Throws: ``ForwardError/shapeMismatch(name:expected:found:)`` when `input` has another count.
     public func run(
         _ input: [Float], observe: ((_ layer: String, _ output: UnsafeBufferPointer<Float>) -> Void)? = nil
     ) throws -> [Float] {
@@ -239,6 +253,11 @@ public final class ForwardPlan {
     }
 
     /// `run(_:observe:)` on values the caller holds elsewhere (e.g. one chunk of a larger batch), without a copy.
+    ///
+    /// - Parameters:
+    ///   - input: `N·C·H·W` values for the plan's shape.
+    ///   - observe: sees each convolution's output; nil runs fastest.
+    /// - Throws: ``ForwardError/shapeMismatch(name:expected:found:)`` when `input` has another count.
     public func run(
         _ input: UnsafeBufferPointer<Float>,
         observe: ((_ layer: String, _ output: UnsafeBufferPointer<Float>) -> Void)? = nil
