@@ -16,6 +16,8 @@ public struct VerifyResult: Sendable, Equatable {
     public var problems: [String] = []
 
     /// A result for `path` with nothing found yet; the verifier fills it in.
+    ///
+    /// - Parameter path: the file to verify, as given.
     public init(path: String) { self.path = path }
 
     /// Whether the file passed: no problems were found.
