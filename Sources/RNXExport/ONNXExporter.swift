@@ -29,6 +29,11 @@ public enum ONNXExporter {
         public var externalData: Bool?
 
         /// Options as `rnx export` has them without flags: opset 17, BatchNorm folded, external data by size.
+        ///
+        /// - Parameters:
+        ///   - opset: ``opset``.
+        ///   - keepBatchNorm: ``keepBatchNorm``.
+        ///   - externalData: ``externalData``.
         public init(opset: Int = ONNXExporter.defaultOpset, keepBatchNorm: Bool = false, externalData: Bool? = nil) {
             self.opset = opset
             self.keepBatchNorm = keepBatchNorm
