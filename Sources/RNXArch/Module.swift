@@ -54,7 +54,6 @@ public struct Module: Hashable, Sendable {
     /// so no hook sees it run: transformers' `ModuleList` of stages and each stage's `layers`.
     public var isIterated = false
 
-    /// A convolution spec with PyTorch's defaults for what is left out (stride 1, no padding, one group, no bias).
     /// A module named `name` under its parent; the architecture layer builds whole trees from ``ResNetConfig``.
     public init(name: String, kind: Kind, children: [Module] = []) {
         self.name = name
@@ -107,6 +106,7 @@ public struct Conv2dSpec: Hashable, Sendable {
     /// Whether the convolution has a bias: false in ResNets (BatchNorm follows), true in timm's attention convs.
     public var bias: Bool
 
+    /// A convolution spec with PyTorch's defaults for what is left out (stride 1, no padding, one group, no bias).
     public init(
         inChannels: Int, outChannels: Int, kernel: Int, stride: Int = 1, padding: Int = 0, groups: Int = 1,
         bias: Bool = false
