@@ -26,10 +26,11 @@ test: deps examples
 	@$(MAKE) --no-print-directory man-lint
 
 ## examples: the example packages of Examples/, which depend on rnx by path; they share one build folder, so the
-## second builds in seconds. ExamplesTests (in make test) runs them.
+## second builds in seconds. ExamplesTests (in make test) runs them; GettingStarted compiles the DocC snippets.
 examples: deps
 	$(SWIFT) build --package-path Examples/ConvertCheckpoint --scratch-path .build-examples
 	$(SWIFT) build --package-path Examples/ClassifyBatch --scratch-path .build-examples
+	$(SWIFT) build --package-path Examples/GettingStarted --scratch-path .build-examples
 
 ## docs: the DocC documentation of every library module (RNX and its layers, combined), warnings as errors.
 docs: deps

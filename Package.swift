@@ -103,6 +103,8 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
         .testTarget(name: "EndToEndTests", dependencies: ["RNXTestSupport", "RNXTensor"]),
+        // The command line's own parts (the progress bar it draws from the libraries' callbacks), by @testable import.
+        .testTarget(name: "RNXCommandTests", dependencies: ["rnx"]),
         .testTarget(
             name: "RNXExportTests",
             dependencies: [

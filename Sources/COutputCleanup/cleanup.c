@@ -25,6 +25,9 @@ struct rnx_cleanup_entry {
 // may be reading one on another thread at the moment the writer forgets it. Each is a few dozen bytes.
 static _Atomic(struct rnx_cleanup_entry *) entries[RNX_CLEANUP_SLOTS];
 static atomic_int installed;
+// Set by rnx_cleanup_enable: a library must not take over a host program's signals, so only the command line (or a
+// program that asks) gets the handlers; entries are registered either way.
+static atomic_int enabled;
 static int stderr_is_terminal;
 
 static void put(const char *text) {
@@ -120,7 +123,7 @@ int rnx_cleanup_add(int kind, const char *path, const char *output) {
         free(entry);
         return -1;
     }
-    install();
+    if (atomic_load(&enabled)) install();
     for (int i = 0; i < RNX_CLEANUP_SLOTS; i++) {
         struct rnx_cleanup_entry *empty = NULL;
         if (atomic_compare_exchange_strong(&entries[i], &empty, entry)) return i;
@@ -129,6 +132,15 @@ int rnx_cleanup_add(int kind, const char *path, const char *output) {
     free(entry->output);
     free(entry);
     return -1;
+}
+
+void rnx_cleanup_enable(void) {
+    atomic_store(&enabled, 1);
+    install();
+}
+
+int rnx_cleanup_installed(void) {
+    return atomic_load(&installed);
 }
 
 void rnx_cleanup_remove(int slot) {

@@ -1,5 +1,6 @@
 import Foundation
 
+/// Opening a checkpoint from a URL and naming its architecture: the first two steps of every task.
 extension Checkpoint {
     /// Opens the checkpoint at a file URL: a torch zip or legacy file, a training checkpoint, safetensors or `.rnw`.
     ///
@@ -18,6 +19,9 @@ extension Checkpoint {
 
     /// The ResNet these tensors are: detected from the names and shapes, or `name` insisted on.
     ///
+    /// - Parameter name: an architecture name (`resnet50`, `resnet20`) to check the tensors against instead of
+    ///   detecting one; the file's class and channel counts still apply.
+    /// - Returns: the configuration, with the file's `numClasses` and `inChannels`.
     /// - Throws: ``/RNXArch/ArchError`` listing every missing key, unexpected key and wrong shape at once.
     public func architecture(named name: String? = nil) throws -> ResNetConfig {
         try WeightMapping.resolve(descriptors, arch: name)

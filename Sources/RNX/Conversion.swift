@@ -24,7 +24,13 @@ public struct Conversion: Sendable {
     /// Bounds on the source's pickle.
     public var limits: PickleLimits
 
-    /// A conversion of `source` with `adaptations`.
+    /// A conversion of `source` with `adaptations`; nothing is read until ``write(to:replacingExisting:progress:)``.
+    ///
+    /// - Parameters:
+    ///   - source: a file URL of the checkpoint.
+    ///   - architecture: insist on this architecture instead of detecting it.
+    ///   - adaptations: the changes to make, applied in order.
+    ///   - limits: bounds on the source's pickle.
     public init(
         from source: URL, architecture: String? = nil, adaptations: [Adaptation] = [],
         limits: PickleLimits = .standard

@@ -9,7 +9,13 @@ public struct Logits: Sendable, Equatable {
     /// How many classes the classifier has.
     public let classCount: Int
 
-    /// Wraps `values`, which must hold `imageCount × classCount` scores.
+    /// Wraps `values`, which must hold `imageCount × classCount` scores (a precondition: a wrong count is a
+    /// programming error, not bad input).
+    ///
+    /// - Parameters:
+    ///   - values: the scores, image after image.
+    ///   - imageCount: the rows.
+    ///   - classCount: the columns.
     public init(values: [Float], imageCount: Int, classCount: Int) {
         precondition(values.count == imageCount * classCount, "logits do not fill [\(imageCount), \(classCount)]")
         self.values = values
@@ -22,7 +28,10 @@ public struct Logits: Sendable, Equatable {
         values[image * classCount..<(image + 1) * classCount]
     }
 
-    /// The softmax of image `image`'s scores, computed in double precision.
+    /// The softmax of image `image`'s scores, computed in double precision (so tiny probabilities do not vanish).
+    ///
+    /// - Parameter image: a row index below ``imageCount``.
+    /// - Returns: one probability per class, summing to 1.
     public func probabilities(image: Int) -> [Double] {
         let row = self[image]
         let largest = Double(row.max() ?? 0)
@@ -31,7 +40,13 @@ public struct Logits: Sendable, Equatable {
         return exponentials.map { $0 / sum }
     }
 
-    /// The `k` highest-scoring classes of image `image`, best first; ties keep the lower class index first.
+    /// The `k` highest-scoring classes of image `image`, best first; ties keep the lower class index first, so
+    /// the order is the same on every run.
+    ///
+    /// - Parameters:
+    ///   - k: how many classes; more than ``classCount`` gives them all, less than 1 none.
+    ///   - image: a row index below ``imageCount``.
+    /// - Returns: the classes with their scores and probabilities.
     public func top(_ k: Int, image: Int) -> [ClassScore] {
         let probabilities = probabilities(image: image)
         let row = Array(self[image])

@@ -46,6 +46,7 @@ public final class Model: Sendable {
     /// A model of the named architecture with rnx's deterministic synthetic weights: for timing and for tests,
     /// never for predictions.
     ///
+    /// - Parameter name: an architecture name, e.g. `resnet50` (see ``/RNXArch/ResNetConfig/named(_:)``).
     /// - Throws: ``/RNXArch/ArchError/unknownArchitecture(_:)`` for a name ``/RNXArch/ResNetConfig/named(_:)`` does not know.
     public init(architecture name: String) throws {
         guard let config = ResNetConfig.named(name) else { throw ArchError.unknownArchitecture(name) }

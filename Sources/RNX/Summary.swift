@@ -17,6 +17,9 @@ public struct Summary: Sendable {
 
     /// The summary of a named architecture (see ``/RNXArch/ResNetConfig/named``).
     ///
+    /// - Parameters:
+    ///   - name: the architecture, e.g. `resnet18`.
+    ///   - request: style, input size, depth and text options; the default is torchinfo's table for one image.
     /// - Throws: ``/RNXReport/ReportError`` for an unknown name or an impossible request.
     public init(architecture name: String, request: SummaryRequest = SummaryRequest()) throws {
         guard let config = ResNetConfig.named(name) else { throw ReportError.unknownArchitecture(name) }
@@ -28,6 +31,9 @@ public struct Summary: Sendable {
     /// The summary of the architecture detected in `checkpoint`, with the file's parameter sizes and the tensors
     /// that do not fit it.
     ///
+    /// - Parameters:
+    ///   - checkpoint: an opened checkpoint; only its descriptors are used, no tensor data is read.
+    ///   - request: style, input size, depth and text options.
     /// - Throws: ``/RNXArch/ArchError`` when the tensors are no ResNet rnx knows, ``/RNXReport/ReportError`` for an impossible request.
     public init(checkpoint: Checkpoint, request: SummaryRequest = SummaryRequest()) throws {
         (table, architectureName) = try request.table(descriptors: checkpoint.descriptors)
@@ -40,6 +46,8 @@ public struct Summary: Sendable {
     public var totals: SummaryTable.Totals { table.totals }
 
     /// The table as text (torchinfo's or torchsummary's, byte for byte), JSON, CSV or Markdown.
+    ///
+    /// - Parameter format: the rendering; text by default.
     public func rendered(_ format: SummaryTable.Format = .text) -> String {
         table.render(format, options: request.textOptions, architecture: architectureName)
     }

@@ -17,9 +17,11 @@ public struct AdaptationPlan: Sendable {
     /// The most input channels `--in-channels` may ask for.
     public static let maxInChannels = 4096
 
+    /// The architecture of the tensors before any adaptation.
     public let source: ResNetConfig
     /// The architecture of the result (num_classes and in_channels changed).
     public let target: ResNetConfig
+    /// The adaptations as asked for, in order (recorded in the output's metadata, no-ops included).
     public let adaptations: [Adaptation]
     /// What was done, one human-readable line per effective adaptation (no-ops are left out).
     public let notes: [String]

@@ -36,6 +36,7 @@ public enum MappingProblem: Equatable, Sendable, CustomStringConvertible {
     /// Long key lists are cut after this many names so the error stays one readable line.
     public static let listedKeys = 8
 
+    /// The problem in torch's terms, long key lists cut after ``listedKeys`` names.
     public var description: String {
         switch self {
         case .missingKeys(let keys): "missing keys: " + MappingProblem.list(keys)
@@ -52,6 +53,8 @@ public enum MappingProblem: Equatable, Sendable, CustomStringConvertible {
 }
 
 extension ArchError: RNXError {
+    /// `.badData` when the file's weights or records do not fit, `.usage` when the request itself is impossible
+    /// (an unknown name, a class index or adaptation out of range).
     public var category: ErrorCategory {
         switch self {
         case .mismatch, .unsupportedLayout, .invalidTransformersConfig, .invalidAdaptationRecord: .badData
@@ -60,6 +63,7 @@ extension ArchError: RNXError {
         }
     }
 
+    /// One line naming the keys, shapes or values at fault; a mismatch lists every problem at once.
     public var description: String {
         switch self {
         case .mismatch(let problems):

@@ -4,7 +4,9 @@
 /// `encoder.stages.N.layers.M` with `layer.K` convolutions and a `shortcut`, and `classifier.1`. Each library is
 /// asked whether it can build the architecture at all.
 public struct LibraryRenaming: Sendable {
+    /// The library whose names the weights have.
     public let source: ResNetConfig.Naming
+    /// The library whose names the weights get.
     public let target: ResNetConfig.Naming
 
     /// A renaming of `config`'s weights into `target`'s names.

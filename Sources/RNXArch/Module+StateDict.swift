@@ -6,6 +6,7 @@ extension Module {
     public struct Entry: Hashable, Sendable {
         /// Full dotted name, e.g. `layer1.0.bn1.running_var`.
         public var name: String
+        /// The tensor's shape as torch stores it.
         public var shape: [Int]
         /// Parameters are trainable weights; buffers are BatchNorm running statistics and the batch counter.
         public var isParameter: Bool

@@ -37,6 +37,7 @@ extension ResNetConfig {
 
     /// Channel attention applied to a block's main path before the residual sum (timm's `attn_layer`).
     public enum Attention: Hashable, Sendable {
+        /// No attention: torchvision's and transformers' blocks, and timm's plain ResNets.
         case none
         /// Squeeze-excitation with `fc1` reducing C channels to `make_divisible(C / reduction, 8)` (timm's SEModule,
         /// rd_ratio 1/16 by default).

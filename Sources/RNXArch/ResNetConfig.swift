@@ -35,14 +35,21 @@ public struct ResNetConfig: Hashable, Sendable {
         case avgDown = "avg_down"
     }
 
+    /// ImageNet (torchvision, timm, transformers) or CIFAR stem and stage widths.
     public var family: Family
+    /// BasicBlock or Bottleneck.
     public var block: Block
     /// Blocks per stage (four stages for ImageNet, three for CIFAR).
     public var layers: [Int]
+    /// Groups of the 3×3 convolution in each Bottleneck (torchvision's `groups`; 32 for resnext50_32x4d).
     public var groups: Int
+    /// Channels per group of a Bottleneck (torchvision's `width_per_group`; 128 for wide_resnet50_2).
     public var widthPerGroup: Int
+    /// Rows of the classifier.
     public var numClasses: Int
+    /// Input channels of the first convolution (3 for RGB).
     public var inChannels: Int
+    /// How downsampling blocks reshape their input for the sum.
     public var shortcut: Shortcut
     /// The ImageNet stem (the CIFAR stem is always one 3×3 convolution).
     public var stem: Stem
@@ -54,6 +61,8 @@ public struct ResNetConfig: Hashable, Sendable {
     /// ResNet v1) instead of its 3×3 one (v1.5, torchvision's and timm's).
     public var strideInFirstConv: Bool
 
+    /// A configuration; the defaults are torchvision's (ImageNet stem, 1000 classes, RGB, projection shortcuts
+    /// for ImageNet and zero padding for CIFAR when `shortcut` is nil).
     public init(
         family: Family = .imagenet, block: Block, layers: [Int], groups: Int = 1, widthPerGroup: Int = 64,
         numClasses: Int = 1000, inChannels: Int = 3, shortcut: Shortcut? = nil, stem: Stem = .conv7x7,

@@ -6,6 +6,7 @@
 public struct SplitMix64: Sendable {
     private var state: UInt64
 
+    /// A generator whose outputs follow from `seed` alone, so `--seed` reproduces a conversion.
     public init(seed: UInt64) { state = seed }
 
     /// The next 64 random bits.

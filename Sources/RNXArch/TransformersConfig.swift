@@ -4,12 +4,19 @@ import RNXTensor
 /// The architecture fields of a transformers `config.json` for `ResNetForImageClassification`, which decide what
 /// the weights cannot show: where a Bottleneck strides (`downsample_in_bottleneck`) and the labels (`id2label`).
 public struct TransformersConfig: Equatable, Sendable {
+    /// `layer_type`: `basic` or `bottleneck`.
     public var layerType: ResNetConfig.Block
+    /// `depths`: blocks per stage.
     public var depths: [Int]
+    /// `hidden_sizes`: output channels per stage.
     public var hiddenSizes: [Int]
+    /// `embedding_size`: channels of the stem's convolution.
     public var embeddingSize: Int
+    /// `num_channels`: input channels.
     public var numChannels: Int
+    /// `downsample_in_first_stage`: whether the first stage strides (false for every released ResNet).
     public var downsampleInFirstStage: Bool
+    /// `downsample_in_bottleneck`: a Bottleneck strides in its first 1×1 convolution instead of its 3×3.
     public var downsampleInBottleneck: Bool
     /// `id2label` in index order, when it names every index from 0 without gaps.
     public var labels: [String]?

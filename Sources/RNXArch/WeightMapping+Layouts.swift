@@ -10,12 +10,14 @@ public enum StrideIn: String, Sendable, CaseIterable {
 
 /// A state dict mapped onto an architecture, with what its companion files said.
 public struct ResolvedArchitecture: Sendable {
+    /// The architecture the tensors fit.
     public var config: ResNetConfig
     /// Class names in classifier-row order (transformers' `id2label`), when the model came with them.
     public var labels: [String]?
     /// What was assumed or taken from elsewhere than the weights, one line each.
     public var notes: [String]
 
+    /// A resolution of `config`, with the class names and notes its companion files gave.
     public init(config: ResNetConfig, labels: [String]? = nil, notes: [String] = []) {
         self.config = config
         self.labels = labels

@@ -21,6 +21,7 @@ public struct CheckpointDetails: Sendable {
     /// Where a safetensors file's data section starts (8 + header length); nil for the torch formats.
     public var dataOffset: Int?
 
+    /// Details as a reader has them; `alsoFound` and `moduleClass` start empty and the pickle layer fills them.
     public init(
         serializationVersion: String? = nil, pickleProtocol: Int? = nil, stateDictPath: String? = nil,
         strippedPrefixes: [String] = [], otherEntries: [(key: String, value: String)] = [],

@@ -157,6 +157,8 @@ public enum CheckpointError: Error, Equatable, Sendable {
 }
 
 extension CheckpointError: RNXError {
+    /// `.cannotOpen`, `.io`, `.cannotCreate` or `.usage` where those fit; every malformed or unsafe file is
+    /// `.badData`, and refused globals found by `rnx inspect --globals` are `.checkFailed`.
     public var category: ErrorCategory {
         switch self {
         case .cannotOpen: .cannotOpen
@@ -168,6 +170,7 @@ extension CheckpointError: RNXError {
         }
     }
 
+    /// One line naming the problem and its offset, record, key or shape (the command line adds the file's name).
     public var description: String {
         switch self {
         case .cannotOpen(let reason): "cannot open: \(reason)"

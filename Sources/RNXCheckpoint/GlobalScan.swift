@@ -11,10 +11,13 @@ public struct GlobalScan: Sendable {
     public struct Pickle: Sendable {
         /// The record (`data.pkl`, `constants.pkl`) or, in legacy files, the pickle's role (`object`).
         public let name: String
+        /// Every reference, with the offset of its opcode, in order of appearance.
         public let globals: [GlobalReference]
     }
 
+    /// The container format, which decides the allowlist (``isAllowed(_:)``).
     public let format: CheckpointFormat
+    /// Every pickle of the file, in file order.
     public let pickles: [Pickle]
 
     /// The references to globals outside the format's allowlist, in file order.

@@ -52,15 +52,18 @@ public enum SafetensorsReader {
 }
 
 /// Where a validated safetensors file keeps its header and each tensor's bytes.
-public struct SafetensorsLayout: @unchecked Sendable {
+public struct SafetensorsLayout: Sendable {
     /// One tensor: what it is and which bytes of the data section hold it.
     public struct Entry: Sendable, Equatable {
+        /// The tensor's name, dtype and shape from the header.
         public var descriptor: TensorDescriptor
         /// Byte range relative to the start of the data section (safetensors `data_offsets`).
         public var dataRange: Range<Int>
     }
 
+    /// The file's path, as given.
     public let path: String
+    /// The file's size in bytes when it was opened; every data range was checked against it.
     public let fileSize: Int
     /// The JSON header's length in bytes (including any padding spaces).
     public let headerLength: Int

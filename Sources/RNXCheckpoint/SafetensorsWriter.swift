@@ -16,8 +16,11 @@ import Darwin
 public final class SafetensorsWriter {
     /// What `finish()` reports.
     public struct Result: Sendable, Equatable {
+        /// The whole file's size in bytes.
         public var fileSize: Int
+        /// The data section's size: every tensor's bytes.
         public var dataSize: Int
+        /// The JSON header's length in bytes, padding included.
         public var headerLength: Int
     }
 

@@ -14,6 +14,7 @@ public struct StateDictSelection: Sendable {
     /// Whether tensors (names after stripping) are a model rnx maps; also decides which common prefix is stripped.
     public var recognizesModel: (@Sendable ([TensorDescriptor]) -> Bool)?
 
+    /// A selection of the dict at `key`, or (nil) of the one `recognizesModel` and the rules above choose.
     public init(key: String? = nil, recognizesModel: (@Sendable ([TensorDescriptor]) -> Bool)? = nil) {
         self.key = key
         self.recognizesModel = recognizesModel

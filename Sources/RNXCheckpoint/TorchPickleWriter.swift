@@ -15,11 +15,16 @@ import RNXTensor
 public struct TorchPickleWriter {
     /// One tensor of the state dict, stored in its own storage `key`.
     public struct Entry: Sendable {
+        /// The state-dict key.
         public var name: String
+        /// The element type, which decides the storage class (`torch.FloatStorage`, `torch.HalfStorage`, ...).
         public var dtype: DType
+        /// The shape; the tensor is written contiguous, so the strides follow from it.
         public var shape: [Int]
+        /// The storage's key, which names its `data/<key>` record.
         public var storageKey: String
 
+        /// An entry for the tensor `name` stored whole in storage `storageKey`.
         public init(name: String, dtype: DType, shape: [Int], storageKey: String) {
             self.name = name
             self.dtype = dtype

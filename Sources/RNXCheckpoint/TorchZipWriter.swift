@@ -23,9 +23,12 @@ public enum TorchZipWriter {
     public struct Record {
         /// The name inside the archive folder, e.g. `rnx/metadata.json`.
         public var name: String
+        /// The record's exact size in bytes; libzip writes the header before asking for the bytes.
         public var size: Int
+        /// Makes the record's bytes, called once when libzip reaches the record; must return exactly ``size`` bytes.
         public var bytes: () throws -> [UInt8]
 
+        /// A record `name` of `size` bytes made by `bytes`.
         public init(name: String, size: Int, bytes: @escaping () throws -> [UInt8]) {
             self.name = name
             self.size = size

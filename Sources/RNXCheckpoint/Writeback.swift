@@ -11,7 +11,7 @@ import Darwin
 /// 240 MB `.rnw` that wait was longer than everything else `rnx convert` does. Linux's `sync_file_range(2)` starts
 /// writeback of each new range at once and waits for ranges well behind the writer, so at most a few chunks are in
 /// flight. Elsewhere (no `sync_file_range`) this does nothing and `fsync` does all the work, as before.
-public struct Writeback {
+struct Writeback {
     private typealias SyncFileRange = @convention(c) (Int32, Int64, Int64, UInt32) -> Int32
     // Looked up at run time: Swift's Glibc module does not declare this GNU extension.
     private static let syncFileRange: SyncFileRange? = {
@@ -35,12 +35,12 @@ public struct Writeback {
     /// Everything before this offset has had its writeback started.
     private var started = 0
 
-    public init(descriptor: Int32) {
+    init(descriptor: Int32) {
         self.descriptor = descriptor
     }
 
     /// Tells the kernel the file has been written up to `offset`. Failures are ignored: `fsync` still follows.
-    public mutating func written(upTo offset: Int) {
+    mutating func written(upTo offset: Int) {
         guard let syncFileRange = Self.syncFileRange else { return }
         while offset - started >= Self.chunk {
             _ = syncFileRange(descriptor, Int64(started), Int64(Self.chunk), Self.write)

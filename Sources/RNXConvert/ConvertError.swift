@@ -18,6 +18,8 @@ public enum ConvertError: Error, Equatable, Sendable {
 }
 
 extension ConvertError: RNXError {
+    /// `.cannotCreate` for outputs that cannot be made, `.io` for writes that failed
+    /// part way, `.usage` for bad `--sha256` and `--classes` values.
     public var category: ErrorCategory {
         switch self {
         case .outputExists, .cannotCreate: .cannotCreate
@@ -26,6 +28,7 @@ extension ConvertError: RNXError {
         }
     }
 
+    /// One line naming the file or value and the problem, saying when nothing was written.
     public var description: String {
         switch self {
         case .outputExists: "output exists (use --force to replace it)"

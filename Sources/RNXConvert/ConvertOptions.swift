@@ -20,6 +20,17 @@ public struct ConvertOptions: Sendable {
     /// input's (recorded in a `.rnw`, given by a transformers config, or the defaults for its class count).
     public var labels: [String]?
 
+    /// Options with the adaptations to apply; everything else defaults to what `rnx convert` does without flags.
+    ///
+    /// - Parameters:
+    ///   - arch: ``arch``.
+    ///   - adaptations: ``adaptations``.
+    ///   - force: ``force``.
+    ///   - rnxVersion: ``rnxVersion``, normally `RNXVersion.current`.
+    ///   - format: ``format``.
+    ///   - library: ``library``.
+    ///   - strideIn: ``strideIn``.
+    ///   - labels: ``labels``.
     public init(
         arch: String? = nil, adaptations: [Adaptation] = [], force: Bool = false, rnxVersion: String,
         format: OutputFormat? = nil, library: ResNetConfig.Naming? = nil, strideIn: StrideIn? = nil,

@@ -28,7 +28,9 @@ public enum OutputFormat: String, Sendable, CaseIterable {
 /// is the SHA-256 of every tensor's bytes in state-dict order (the `data/0`, `data/1`, ... records one after the
 /// other), which is also the `data_sha256` of a `.rnw` of the same tensors.
 public enum PTHFormat {
+    /// The `format` value of the record, telling it from a `.rnw`'s metadata.
     public static let formatName = "pth"
+    /// The record's `format_version`; raised only when a reader of version 1 could misread the record.
     public static let version = "1"
     /// The record's name inside the archive folder.
     public static let metadataRecord = TorchZipReader.rnxMetadataRecord

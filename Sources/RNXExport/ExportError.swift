@@ -18,6 +18,8 @@ public enum ExportError: Error, Equatable, Sendable {
 }
 
 extension ExportError: RNXError {
+    /// `.usage` for an opset rnx does not write, `.io` for a failed write, `.badData` for weights or a model
+    /// that do not fit the graph.
     public var category: ErrorCategory {
         switch self {
         case .unsupportedOpset: .usage
@@ -26,6 +28,7 @@ extension ExportError: RNXError {
         }
     }
 
+    /// One line naming the module path, tensor or opset and the problem.
     public var description: String {
         switch self {
         case .unsupportedOpset(let opset):

@@ -21,12 +21,19 @@ import Darwin
 public enum ONNXExporter {
     /// What to export.
     public struct Options: Sendable {
+        /// The ONNX opset to declare, within ``ONNXExporter/opsets``.
         public var opset: Int
         /// Keep BatchNorm as `BatchNormalization` nodes instead of folding it into the convolutions.
         public var keepBatchNorm: Bool
         /// Put the initializers in an external data file; nil decides by size (above `externalDataThreshold`).
         public var externalData: Bool?
 
+        /// Options as `rnx export` has them without flags: opset 17, BatchNorm folded, external data by size.
+        ///
+        /// - Parameters:
+        ///   - opset: ``opset``.
+        ///   - keepBatchNorm: ``keepBatchNorm``.
+        ///   - externalData: ``externalData``.
         public init(opset: Int = ONNXExporter.defaultOpset, keepBatchNorm: Bool = false, externalData: Bool? = nil) {
             self.opset = opset
             self.keepBatchNorm = keepBatchNorm
@@ -37,6 +44,7 @@ public enum ONNXExporter {
     /// A graph built and checked against the weights, before anything is written.
     public struct Plan {
         let graph: ONNXGraph
+        /// The options the plan was made with.
         public let options: Options
         /// The architecture exported (after the adaptations).
         public var config: ResNetConfig { graph.config }
@@ -44,19 +52,25 @@ public enum ONNXExporter {
         public let initializerBytes: Int
         /// Whether the initializers go to an external data file.
         public var usesExternalData: Bool { options.externalData ?? (initializerBytes > ONNXExporter.externalDataThreshold) }
+        /// How many nodes of each operator type the graph has, e.g. `["Conv": 20, "Relu": 19]`.
         public var operatorCounts: [String: Int] { graph.operatorCounts }
     }
 
     /// What `write` did.
     public struct Result: Sendable {
+        /// The `.onnx` file's size in bytes.
         public var fileSize: Int
+        /// The external data file's size in bytes, nil when the initializers are inline.
         public var externalDataSize: Int?
+        /// The number of graph nodes.
         public var nodeCount: Int
+        /// The number of initializers (weight tensors) written.
         public var initializerCount: Int
         /// SHA-256 of every initializer's bytes in graph order (also in the metadata as `data_sha256`).
         public var dataSHA256: String
     }
 
+    /// The opset written when none is asked for (``opsets`` lists the others rnx can write).
     public static let defaultOpset = 17
     /// Smaller initializers stay inline even with external data (onnx's `convert_model_to_external_data` default):
     /// shape inference reads the Slice and Pad constants, and cannot from external data.

@@ -8,15 +8,21 @@ import SwiftProtobuf
 public enum ONNXVerifier {
     /// What the check found.
     public struct Report: Sendable {
+        /// The `architecture` recorded in the model's metadata, if rnx wrote it.
         public var architecture: String?
+        /// The number of initializers found.
         public var initializerCount = 0
+        /// The number of graph nodes.
         public var nodeCount = 0
+        /// Every reason the model fails the check; empty when it passes.
         public var problems: [String] = []
     }
 
     /// The largest model parsed in memory (protobuf's own limit).
     static let maxModelBytes = Int(Int32.max)
 
+    /// Checks the ONNX model at `path`; every failure becomes a line in ``Report/problems`` rather than a thrown
+    /// error, so one run can list all of them.
     public static func verify(path: String) -> Report {
         var report = Report()
         let model: Onnx_ModelProto

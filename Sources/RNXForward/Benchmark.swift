@@ -3,21 +3,27 @@ import RNXTensor
 
 /// Timed forward passes: what `rnx bench` measures.
 public struct Benchmark: Sendable {
+    /// The architecture's name, or the checkpoint's detected one.
     public let architecture: String
+    /// Images per pass.
     public let batch: Int
+    /// The input's height and width in pixels.
     public let size: Int
+    /// Threads each pass ran on.
     public let threads: Int
     /// Wall time of each timed pass, in milliseconds.
     public let times: [Double]
     /// The BLAS kernels the passes ran, and why those.
     public let kernels: KernelReport
 
+    /// The median pass time: the figure `rnx bench` reports, as it shrugs off a shared machine's stray slow passes.
     public var medianMilliseconds: Double {
         let sorted = times.sorted()
         let middle = sorted.count / 2
         return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
     }
 
+    /// The fastest pass: closest to what the hardware can do when nothing else runs.
     public var minimumMilliseconds: Double { times.min() ?? 0 }
 
     /// Images per second at the median latency.

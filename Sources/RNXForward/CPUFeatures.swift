@@ -8,10 +8,38 @@ import CCPUID
 public struct CPUFeatures: Sendable, Equatable {
     /// The instruction sets that decide which BLAS kernels can run.
     public enum Feature: String, Sendable, CaseIterable, Comparable {
-        case sse3, ssse3, sse41 = "sse4.1", sse42 = "sse4.2", avx, fma, avx2
-        case avx512f, avx512dq, avx512cd, avx512bw, avx512vl, avx512bf16 = "avx512_bf16"
-        case amxTile = "amx_tile", amxBF16 = "amx_bf16"
+        /// SSE3.
+        case sse3
+        /// Supplemental SSE3.
+        case ssse3
+        /// SSE4.1.
+        case sse41 = "sse4.1"
+        /// SSE4.2.
+        case sse42 = "sse4.2"
+        /// AVX: 256-bit vectors, usable only when the OS saves the YMM state.
+        case avx
+        /// Fused multiply-add (FMA3).
+        case fma
+        /// AVX2: 256-bit integer vectors; with FMA, what OpenBLAS's Haswell kernels need.
+        case avx2
+        /// AVX-512 Foundation, usable only when the OS saves the ZMM and opmask state.
+        case avx512f
+        /// AVX-512 doubleword and quadword instructions.
+        case avx512dq
+        /// AVX-512 conflict detection.
+        case avx512cd
+        /// AVX-512 byte and word instructions.
+        case avx512bw
+        /// AVX-512 on 128- and 256-bit vectors; with F, DQ, CD and BW, what OpenBLAS's SkylakeX kernels need.
+        case avx512vl
+        /// AVX-512 bfloat16 dot products (OpenBLAS's Cooperlake kernels).
+        case avx512bf16 = "avx512_bf16"
+        /// AMX tile registers, usable only when the OS has enabled the tile state.
+        case amxTile = "amx_tile"
+        /// AMX bfloat16 tile multiplies (OpenBLAS's SapphireRapids kernels).
+        case amxBF16 = "amx_bf16"
 
+        /// Orders features as `allCases` lists them (oldest extension first), so reports list them the same way every time.
         public static func < (a: Feature, b: Feature) -> Bool {
             allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
         }

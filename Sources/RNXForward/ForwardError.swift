@@ -32,6 +32,8 @@ public enum ForwardError: Error, Equatable, Sendable {
 }
 
 extension ForwardError: RNXError {
+    /// `.usage` for impossible settings, `.io` when OpenBLAS cannot be loaded, `.badData` for weights or
+    /// inputs that do not fit the network.
     public var category: ErrorCategory {
         switch self {
         case .invalidSetting, .archWithName: .usage
@@ -40,6 +42,7 @@ extension ForwardError: RNXError {
         }
     }
 
+    /// One line naming the tensor, shape or setting and the problem.
     public var description: String {
         switch self {
         case .missingTensor(let name):

@@ -4,6 +4,14 @@ import RNXTensor
 extension ForwardModel {
     /// Runs `[N, C, H, W]` input in chunks of at most `chunk` images and returns `[N, numClasses]` logits.
     /// `progress` is called after each chunk with (images done, images in all).
+    ///
+    /// - Parameters:
+    ///   - input: `N·C·H·W` values, already normalised.
+    ///   - shape: `[N, C, H, W]`.
+    ///   - threads: threads for each chunk's pass.
+    ///   - chunk: the most images in one pass, which bounds the activations' memory.
+    ///   - progress: called on the calling thread after each chunk, e.g. to draw a bar.
+    /// - Throws: ``ForwardError`` for a shape that does not fit or a chunk below 1.
     public func run(
         _ input: [Float], shape: [Int], threads: Int, chunk: Int, progress: ((Int, Int) -> Void)? = nil
     ) throws -> [Float] {

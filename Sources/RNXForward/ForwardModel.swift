@@ -23,6 +23,12 @@ public final class ForwardModel: Sendable {
     ///
     /// Every tensor the architecture needs must be present with its exact shape and a floating-point dtype
     /// (f16 and bf16 are widened to f32); other tensors in the source are ignored.
+    ///
+    /// - Parameters:
+    ///   - config: the architecture, which names every tensor needed.
+    ///   - source: the tensors: an opened checkpoint, a state dict or ``SyntheticWeights``.
+    /// - Throws: ``ForwardError`` for a missing tensor, a wrong shape or a non-float dtype, and the source's own
+    ///   errors while reading.
     public init<Source: TensorSource>(config: ResNetConfig, weights source: Source) throws {
         self.config = config
         let loader = WeightLoader(source: source)
@@ -44,6 +50,14 @@ public final class ForwardModel: Sendable {
     var stem: ConvLayer { stemLayers[0] }
 
     /// Runs one pass over an `[N, C, H, W]` float32 input in row-major order and returns `[N, numClasses]` logits.
+    ///
+    /// Each call makes its own ``ForwardPlan``, so tasks may call this on one model at once.
+    ///
+    /// - Parameters:
+    ///   - input: `N·C·H·W` values, already normalised.
+    ///   - shape: `[N, C, H, W]`; C must be the model's input channels.
+    ///   - threads: threads for this pass; every core by default.
+    /// - Throws: ``ForwardError`` when the shape does not fit the network or OpenBLAS cannot be loaded.
     public func run(_ input: [Float], shape: [Int], threads: Int = ForwardThreads.defaultCount) throws -> [Float] {
         guard shape.count == 4 else { throw ForwardError.inputRank(shape: shape) }
         let plan = try ForwardPlan(model: self, batch: shape[0], channels: shape[1], height: shape[2],

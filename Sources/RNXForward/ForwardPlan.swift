@@ -7,12 +7,18 @@ import RNXTensor
 /// Making a plan checks the shape (channels, minimum size) and sizes the buffers: the input in channel-major layout,
 /// four activation buffers that the blocks rotate through, one im2col buffer for the largest unfolding and the
 /// pooled features. Running it allocates nothing but the returned logits, so a plan can run many batches of the
-/// same shape. A plan is not thread-safe: run one pass at a time (each pass is itself multi-threaded).
+/// same shape. A plan is not thread-safe, and so not `Sendable`: run one pass at a time (each pass is itself
+/// multi-threaded), and make a plan per task to run passes at once; ``ForwardModel`` is shared between them.
 public final class ForwardPlan {
+    /// The network the plan runs.
     public let model: ForwardModel
+    /// Images per pass (N of `[N, C, H, W]`).
     public let batch: Int
+    /// Input channels (C), the model's `inChannels`.
     public let channels: Int
+    /// Input height in pixels (H).
     public let height: Int
+    /// Input width in pixels (W).
     public let width: Int
     /// Threads for the GEMMs (one single-threaded OpenBLAS call per thread) and for rnx's own loops.
     public let threads: Int
@@ -60,7 +66,16 @@ public final class ForwardPlan {
     private let attentionScratch: UnsafeMutablePointer<Float>
     private let blas: BLAS
 
-    /// Plans a pass over `[batch, channels, height, width]` inputs.
+    /// Plans a pass over `[batch, channels, height, width]` inputs; the first plan in a process loads OpenBLAS.
+    ///
+    /// - Parameters:
+    ///   - model: the network to run.
+    ///   - batch: images per pass, 1 or more.
+    ///   - channels: the model's input channels.
+    ///   - height: input height; each stride-2 layer halves it, so it must be large enough for the stem and stages.
+    ///   - width: input width, likewise.
+    ///   - threads: threads for the GEMMs and rnx's own loops, 1 or more.
+    /// - Throws: ``ForwardError`` for impossible settings or shapes, or when OpenBLAS cannot be loaded.
     public init(
         model: ForwardModel, batch: Int, channels: Int, height: Int, width: Int,
         threads: Int = ForwardThreads.defaultCount
@@ -226,6 +241,11 @@ public final class ForwardPlan {
     /// Runs the pass on `input` (`[N, C, H, W]` row-major, exactly `N·C·H·W` values) and returns the
     /// `[N, numClasses]` logits. `observe` sees each convolution's output after its bias, residual and ReLU,
     /// named by the convolution's `state_dict()` prefix.
+    ///
+    /// - Parameters:
+    ///   - input: `N·C·H·W` values for the plan's shape.
+    ///   - observe: sees each convolution's output (for `rnx validate`'s dead-layer check); nil runs fastest.
+    /// - Throws: ``ForwardError/shapeMismatch(name:expected:found:)`` when `input` has another count.
     public func run(
         _ input: [Float], observe: ((_ layer: String, _ output: UnsafeBufferPointer<Float>) -> Void)? = nil
     ) throws -> [Float] {
@@ -233,6 +253,11 @@ public final class ForwardPlan {
     }
 
     /// `run(_:observe:)` on values the caller holds elsewhere (e.g. one chunk of a larger batch), without a copy.
+    ///
+    /// - Parameters:
+    ///   - input: `N·C·H·W` values for the plan's shape.
+    ///   - observe: sees each convolution's output; nil runs fastest.
+    /// - Throws: ``ForwardError/shapeMismatch(name:expected:found:)`` when `input` has another count.
     public func run(
         _ input: UnsafeBufferPointer<Float>,
         observe: ((_ layer: String, _ output: UnsafeBufferPointer<Float>) -> Void)? = nil

@@ -16,6 +16,7 @@ public struct KernelReport: Sendable, Equatable {
     public let version: String
     /// The kernel set in use, as `openblas_get_corename` reports it after loading (`SkylakeX`, `Haswell`, ...).
     public let core: String
+    /// Whether the user, rnx or OpenBLAS itself picked ``core``.
     public let chosenBy: ChosenBy
     /// One clause on why: the library's own pick and the CPU features, or the user's setting.
     public let reason: String

@@ -18,6 +18,13 @@ public struct LogitComparison: Sendable, Equatable {
     public let allFinite: Bool
 
     /// Compares `logits` with `reference`, both `[samples, classes]` row-major.
+    ///
+    /// - Parameters:
+    ///   - logits: rnx's logits.
+    ///   - reference: the reference's (PyTorch's, or another file's) logits.
+    ///   - shape: the shape of `logits`.
+    ///   - referenceShape: the shape of `reference`; it must equal `shape`.
+    /// - Throws: ``ForwardError/logitShapeMismatch(expected:found:)`` when the shapes differ.
     public init(logits: [Float], reference: [Float], shape: [Int], referenceShape: [Int]) throws {
         guard shape == referenceShape, shape.count == 2, logits.count == reference.count else {
             throw ForwardError.logitShapeMismatch(expected: referenceShape, found: shape)
@@ -51,6 +58,8 @@ public struct LogitComparison: Sendable, Equatable {
     }
 
     /// Whether the logits are within `relativeTolerance` and every sample has the same top-1 class.
+    ///
+    /// - Parameter relativeTolerance: the largest ``relativeError`` accepted (the dtype's tolerance).
     public func passes(relativeTolerance: Double) -> Bool {
         allFinite && relativeError <= relativeTolerance && top1Matches == samples
     }

@@ -8,6 +8,7 @@ import RNXTensor
 public enum ModelLoader {
     /// How MODEL was resolved, for reports.
     public struct Loaded: Sendable {
+        /// The network, with BatchNorm folded and every weight float32.
         public let model: ForwardModel
         /// The file's path, or nil for an architecture name with synthetic weights.
         public let path: String?

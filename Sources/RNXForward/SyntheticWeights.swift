@@ -17,10 +17,14 @@ public struct SyntheticWeights: TensorSource, Sendable {
         entries = config.moduleTree.stateDictEntries()
     }
 
+    /// Every `state_dict()` entry of the configuration: float32, with int64 `num_batches_tracked`.
     public var descriptors: [TensorDescriptor] {
         entries.map { TensorDescriptor(name: $0.name, dtype: $0.isInteger ? .int64 : .float32, shape: $0.shape) }
     }
 
+    /// Computes the tensor at `index` in ``descriptors`` from the formula; nothing is stored.
+    ///
+    /// - Throws: `TensorError.missingTensor` for an index outside ``descriptors``.
     public func loadTensor(at index: Int) throws -> Tensor {
         guard entries.indices.contains(index) else { throw TensorError.missingTensor("#\(index)") }
         let entry = entries[index]

@@ -13,10 +13,15 @@ public struct Validation: Sendable {
         case selfCheck
     }
 
+    /// MODEL as given on the command line (a path or an architecture name).
     public let model: String
+    /// The architecture the model was mapped onto.
     public let architecture: String
+    /// What the logits were compared with.
     public let mode: Mode
+    /// The input's `[N, C, H, W]`.
     public let inputShape: [Int]
+    /// The largest difference allowed, relative to the reference's largest logit; wider for f16 and bf16 files.
     public let relativeTolerance: Double
     /// Present when there was a reference.
     public let comparison: LogitComparison?

@@ -1,7 +1,10 @@
 /// A fully qualified global such as `collections.OrderedDict`; never imported, only compared.
 public struct GlobalName: Hashable, Sendable, CustomStringConvertible {
+    /// The module part, e.g. `collections` or `torch._utils`.
     public let module: String
+    /// The attribute looked up in the module, e.g. `OrderedDict` or `_rebuild_tensor_v2`.
     public let name: String
+    /// The global `module.name`; making one imports nothing.
     public init(module: String, name: String) {
         self.module = module
         self.name = name

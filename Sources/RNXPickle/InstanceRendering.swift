@@ -19,6 +19,7 @@ public struct InstanceRendering: Sendable {
     /// The parts, printed in order.
     public var parts: [Part]
 
+    /// A rendering made of `parts`, printed in order.
     public init(_ parts: [Part]) {
         self.parts = parts
     }

@@ -10,6 +10,7 @@ public struct PickleHeap: Sendable {
     /// interpret one (a torch storage) can say where it is. Only persistent ids are recorded: an offset per object
     /// would cost 8 bytes for each of up to millions of hostile containers.
     public internal(set) var persistentIDOffsets: [Int: Int] = [:]
+    /// An empty heap; the machine fills it while it runs.
     public init() {}
     /// The object `id` names; `id` must come from this heap.
     public subscript(id: ObjectID) -> PickleObject { objects[id.index] }

@@ -19,6 +19,8 @@ public struct PickleInstance: Sendable {
     /// Byte offset of the opcode that created the instance.
     public var offset: Int
 
+    /// A recorded call of `callee`, created by the opcode at `offset`; the other items start empty and later
+    /// opcodes fill them.
     public init(
         callee: GlobalName, arguments: [PickleValue], keywordArguments: [(key: PickleValue, value: PickleValue)] = [],
         state: PickleValue? = nil, listItems: [PickleValue] = [], dictItems: [(key: PickleValue, value: PickleValue)] = [],

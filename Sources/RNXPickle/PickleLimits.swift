@@ -33,6 +33,7 @@ public struct PickleLimits: Sendable, Hashable {
     /// and astronomically large for every walk or printout.
     public var maxUnfoldedObjects: Int
 
+    /// Limits with every bound given; start from ``standard`` and change one field to tighten a single bound.
     public init(
         maxBytes: Int, maxDepth: Int, maxMemoEntries: Int, maxContainerItems: Int, maxStackValues: Int, maxObjects: Int,
         maxUnfoldedObjects: Int

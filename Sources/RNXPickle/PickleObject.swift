@@ -4,10 +4,15 @@
 /// unique as Python would make them for scalar keys (`1`, `1.0` and `True` are one key; a later SETITEM replaces the
 /// value in place); objects used as keys compare by identity.
 public enum PickleObject: Sendable {
+    /// A tuple's items (TUPLE, TUPLE1 to TUPLE3, EMPTY_TUPLE).
     case tuple([PickleValue])
+    /// A list's items, including those APPEND and APPENDS added.
     case list([PickleValue])
+    /// A dict's pairs in insertion order, as Python keeps them.
     case dict([(key: PickleValue, value: PickleValue)])
+    /// A set's items in the order ADDITEMS added them.
     case set([PickleValue])
+    /// A frozenset's items (FROZENSET).
     case frozenSet([PickleValue])
     /// A global pushed by GLOBAL or STACK_GLOBAL; only allowed ones are ever pushed.
     indirect case global(GlobalName)

@@ -3,8 +3,11 @@ import RNXTensor
 
 /// A tensor of a file that is not one of the architecture's parameters or buffers, or has another shape.
 public struct UnfittingTensor: Hashable, Sendable, CustomStringConvertible {
+    /// The tensor's name in the file.
     public var name: String
+    /// The tensor's dtype in the file.
     public var dtype: DType
+    /// The tensor's shape in the file.
     public var shape: [Int]
     /// The shape the architecture expects under this name; nil when it expects no tensor of this name.
     public var expectedShape: [Int]?

@@ -21,8 +21,10 @@ public struct Diagram: Sendable {
     /// standing for the remaining identical ones, marked `× N` (resnet1202's 200-block stages take two blocks each).
     public static let foldLimit = 6
 
+    /// The figures drawn: every layer, block and stage with its shapes, parameters and mult-adds.
     public let model: DiagramModel
 
+    /// A diagram of `model`; nothing is drawn until ``render(_:)`` is called.
     public init(model: DiagramModel) {
         self.model = model
     }

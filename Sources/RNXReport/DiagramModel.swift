@@ -22,6 +22,7 @@ public struct DiagramModel: Sendable {
     public struct Layer: Sendable, Hashable {
         /// The module path, `layer2.0.conv2`.
         public var path: String
+        /// The PyTorch class name, `Conv2d`, `MaxPool2d`, `Linear`.
         public var typeName: String
         /// The paper's label, `3×3 conv, 128, /2`.
         public var label: String
@@ -29,7 +30,9 @@ public struct DiagramModel: Sendable {
         public var blockLabel: String
         /// Batch first, as the summary prints it.
         public var outputShape: [Int]
+        /// Parameters of the layer, as its summary row counts them.
         public var parameters: Int
+        /// Mult-adds of the layer for the traced input.
         public var multAdds: Int
         /// The file's tensors under this layer that do not fit it.
         public var unfitting: [UnfittingTensor] = []
@@ -47,13 +50,17 @@ public struct DiagramModel: Sendable {
         public var typeName: String
         /// The layers of the residual branch, in call order.
         public var layers: [Layer]
+        /// How the input reaches the sum, which decides how the shortcut is drawn.
         public var shortcut: ShortcutKind
         /// The shortcut's drawn layers (a projection's 1×1 conv; empty for identity).
         public var shortcutLayers: [Layer]
+        /// The block's input shape, batch first.
         public var inputShape: [Int]
+        /// The block's output shape, batch first.
         public var outputShape: [Int]
         /// The block's row at `rnx summary --depth 2`.
         public var parameters: Int
+        /// Mult-adds of the whole block, shortcut included.
         public var multAdds: Int
         /// The file's tensors in this block that do not fit, on no drawn layer (BatchNorm's).
         public var unfitting: [UnfittingTensor] = []
@@ -61,20 +68,29 @@ public struct DiagramModel: Sendable {
 
     /// One stage, `layer1` ... `layer4`.
     public struct Stage: Sendable, Hashable {
+        /// `layer1` ... `layer4`.
         public var name: String
+        /// The stage's blocks, in call order.
         public var blocks: [Block]
+        /// The last block's output shape, batch first.
         public var outputShape: [Int]
         /// The stage's row at `rnx summary --depth 1`.
         public var parameters: Int
+        /// Mult-adds of the whole stage.
         public var multAdds: Int
     }
 
     /// A direct child of the model, as `rnx summary --depth 1` lists it.
     public struct Part: Sendable, Hashable {
+        /// The attribute name, `conv1`, `layer1`, `fc`.
         public var name: String
+        /// The PyTorch class name, `Conv2d`, `Sequential`, `Linear`.
         public var typeName: String
+        /// The part's output shape, batch first.
         public var outputShape: [Int]
+        /// Parameters of the part and everything in it.
         public var parameters: Int
+        /// Mult-adds of the part and everything in it.
         public var multAdds: Int
         /// Mult-adds of each block, for a stage.
         public var blockMultAdds: [Int]
@@ -82,21 +98,29 @@ public struct DiagramModel: Sendable {
 
     /// The architecture's name (`resnet34`, `custom`).
     public var name: String
+    /// The architecture drawn.
     public var config: ResNetConfig
+    /// The input the model was traced on.
     public var input: SummaryInput
     /// Layers before the first stage and after the last, in call order.
     public var stem: [Layer]
+    /// `layer1` ... `layer4` (three stages for the CIFAR nets).
     public var stages: [Stage]
+    /// The pool and classifier after the last stage.
     public var head: [Layer]
     /// The model's children in call order (`conv1`, `bn1`, ..., `layer1`, ..., `fc`).
     public var parts: [Part]
     /// The summary's totals.
     public var totalParameters: Int
+    /// Mult-adds of the whole model.
     public var totalMultAdds: Int
     /// For a file: its name, the differences from the named architecture, and what does not fit.
     public var source: String?
+    /// How the file differs from the named architecture, one line each.
     public var adaptations: [String] = []
+    /// The file's tensors that fit no drawn layer or block.
     public var unfitting: [UnfittingTensor] = []
+    /// Tensors the architecture expects and the file does not have.
     public var missing: [String] = []
 
     /// The model of `config` traced on `input`.

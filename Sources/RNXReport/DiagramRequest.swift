@@ -6,6 +6,7 @@ import RNXTensor
 
 /// What `rnx diagram` was asked for, before it is resolved against an architecture.
 public struct DiagramRequest: Sendable, Hashable {
+    /// Which figure to draw (`--style`).
     public var style: Diagram.Style = .paper
     /// `CxHxW` or `HxW`; nil for the family's default (3x224x224, CIFAR 3x32x32), as `rnx summary` takes it.
     public var inputSize: String?
@@ -14,6 +15,7 @@ public struct DiagramRequest: Sendable, Hashable {
     /// Where a transformers Bottleneck strides, overriding `config.json` (`--stride-in`).
     public var strideIn: StrideIn?
 
+    /// A request with `rnx diagram`'s defaults: the paper's figure at the family's input size.
     public init() {}
 
     private var summary: SummaryRequest {

@@ -9,7 +9,9 @@ import RNXTensor
 /// relu; the CIFAR block conv1, bn1, conv2, bn2, shortcut (its ReLUs and the final average pool are functional,
 /// so no module runs for them).
 public struct ForwardTrace: Sendable {
+    /// The architecture traced.
     public let config: ResNetConfig
+    /// The input size the shapes follow from.
     public let input: SummaryInput
     /// Every module call, in pre-hook order; the model itself first.
     public let calls: [LayerCall]

@@ -7,20 +7,28 @@ import RNXPickle
 public struct GlobalsReport: Sendable {
     /// One distinct global of one pickle.
     public struct Row: Sendable, Equatable {
+        /// The pickle's name in the file (`archive/data.pkl`, or the legacy file's `model`).
         public let pickle: String
+        /// `module.name`.
         public let global: String
+        /// Whether rnx's unpickler accepts the global; a refused one means rnx will not load the file.
         public let allowed: Bool
         /// Byte offset (within its pickle) of the first reference.
         public let firstOffset: Int
+        /// How many times the pickle references the global.
         public let references: Int
     }
 
+    /// The checkpoint's path, as given.
     public let path: String
+    /// The container format the pickles were found in.
     public let format: CheckpointFormat
+    /// One row per distinct global of each pickle, in order of first reference.
     public let rows: [Row]
     /// Every pickle scanned, with or without globals.
     public let pickles: [String]
 
+    /// The report of a scan of the file at `path`; the scan already ran the pickles, this only groups its references.
     public init(path: String, scan: GlobalScan) {
         self.path = path
         format = scan.format

@@ -6,11 +6,16 @@ import RNXTensor
 ///
 /// Built from the checkpoint's descriptors and details alone, so inspecting never reads tensor data.
 public struct InspectReport: Sendable {
+    /// The checkpoint's path, as given.
     public let path: String
+    /// The container format.
     public let format: CheckpointFormat
+    /// Where the weights were inside the file and what was unwrapped.
     public let details: CheckpointDetails
+    /// Every tensor's name, dtype and shape, in file order.
     public let tensors: [TensorDescriptor]
 
+    /// The report of an opened checkpoint; only its descriptors and details are used, so no tensor data is read.
     public init(checkpoint: Checkpoint) {
         path = checkpoint.path
         format = checkpoint.format

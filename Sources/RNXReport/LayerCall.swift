@@ -29,10 +29,12 @@ public struct LayerCall: Hashable, Sendable {
     public var isConvOrLinear: Bool
     /// Kernel and stride of convolutions and pools; nil for the rest.
     public var kernel: Extent?
+    /// Stride of convolutions and pools; nil for the rest.
     public var stride: Extent?
     /// Input pixels one output unit sees, and the distance in input pixels between neighbouring output units,
     /// after this call.
     public var receptiveField: Extent
+    /// The distance in input pixels between neighbouring output units after this call.
     public var jump: Extent
     /// Whether torchsummary hooks the module: every module except `Sequential` containers and the model itself.
     public var isHookedByTorchsummary: Bool

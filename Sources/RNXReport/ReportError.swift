@@ -19,6 +19,8 @@ public enum ReportError: Error, Hashable, Sendable {
 }
 
 extension ReportError: RNXError {
+    /// Always `.usage`: every report error is a request that cannot be met (the file's own errors come from the
+    /// readers and the mapping).
     public var category: ErrorCategory {
         switch self {
         case .invalidInputSize, .invalidOption, .channelMismatch, .inputDoesNotFit, .sizeOverflow,
@@ -27,6 +29,7 @@ extension ReportError: RNXError {
         }
     }
 
+    /// One line naming the option or size and what it must be.
     public var description: String {
         switch self {
         case .invalidInputSize(let text):

@@ -1,10 +1,15 @@
 /// The input a summary assumes: batch × channels × height × width.
 public struct SummaryInput: Hashable, Sendable {
+    /// Images per batch (N); torchinfo's mult-adds and sizes scale with it.
     public var batchSize: Int
+    /// Input channels (C).
     public var channels: Int
+    /// Height in pixels (H).
     public var height: Int
+    /// Width in pixels (W).
     public var width: Int
 
+    /// An input of `batchSize` images of `channels` × `height` × `width`.
     public init(batchSize: Int = 1, channels: Int, height: Int, width: Int) {
         self.batchSize = batchSize
         self.channels = channels

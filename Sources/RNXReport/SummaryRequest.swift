@@ -5,14 +5,21 @@ import RNXTensor
 
 /// What `rnx summary` was asked for, before it is resolved against an architecture.
 public struct SummaryRequest: Sendable, Hashable {
+    /// Whose table to reproduce (`--style`).
     public var style: SummaryTable.Style = .torchinfo
+    /// How to render it (`--format`).
     public var format: SummaryTable.Format = .text
     /// `CxHxW` or `HxW`; nil for the family's default (3x224x224, CIFAR 3x32x32).
     public var inputSize: String?
+    /// `--batch-size`; nil for 1.
     public var batchSize: Int?
+    /// `--num-classes`: summarise the architecture with this many classifier rows.
     public var numClasses: Int?
+    /// `--in-channels`: summarise the architecture with this many input channels.
     public var inChannels: Int?
+    /// `--depth`: the deepest nesting level listed, torchinfo's `depth` (3 shows every layer of a ResNet).
     public var depth: Int = 3
+    /// Extra columns and the FLOPs line of the text table.
     public var textOptions = SummaryTable.TextOptions()
     /// Bounds on a checkpoint's pickle, for `render(checkpointAt:)`.
     public var pickleLimits = PickleLimits.standard
@@ -21,6 +28,7 @@ public struct SummaryRequest: Sendable, Hashable {
     /// `--key`: the dotted path of the model in a checkpoint; nil chooses the dict of tensors that is a ResNet.
     public var stateDictKey: String?
 
+    /// A request with `rnx summary`'s defaults: torchinfo's text table at depth 3 for one image.
     public init() {}
 
     /// Checks the counts; throws `ReportError.invalidOption` for the first that is out of range.

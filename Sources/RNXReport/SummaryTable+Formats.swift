@@ -5,7 +5,14 @@ import RNXTensor
 extension SummaryTable {
     /// An output format of `rnx summary`.
     public enum Format: String, Sendable, CaseIterable {
-        case text, json, csv, markdown
+        /// torchinfo's or torchsummary's table, byte for byte.
+        case text
+        /// One JSON object: every row and column, numbers without separators, for programs.
+        case json
+        /// One line per row with a header line, for spreadsheets.
+        case csv
+        /// A Markdown table, for READMEs and issues.
+        case markdown
     }
 
     /// The table in `format`, ending with a newline.

@@ -11,6 +11,7 @@ extension SummaryTable {
         /// Adds a FLOPs line after the mult-adds.
         public var flops: Bool
 
+        /// Options for the text table; both off gives torchinfo's or torchsummary's own table.
         public init(extraColumns: Bool = false, flops: Bool = false) {
             self.extraColumns = extraColumns
             self.flops = flops

@@ -20,15 +20,21 @@ public struct SummaryTable: Sendable {
         public var call: LayerCall
         /// The output shape as printed: torchsummary replaces the batch with its `batch_size` argument (-1).
         public var outputShape: [Int]
+        /// The parameters of this row's module, as the style counts them (0 when printed as `--`).
         public var parameters: Int
+        /// The parameters column as printed: `1,728`, `--` or `(recursive)`.
         public var parametersText: String
+        /// The row's mult-adds (0 when printed as `--`).
         public var multAdds: Int
+        /// The mult-adds column as printed.
         public var multAddsText: String
     }
 
     /// The footer figures.
     public struct Totals: Sendable, Hashable {
+        /// Total parameters: every parameter of the model once.
         public var parameters: Int
+        /// Parameters that require gradients, as the style counts them.
         public var trainableParameters: Int
         /// torchinfo's total mult-adds (leaf modules only); also computed for the torchsummary style.
         public var multAdds: Int
@@ -36,15 +42,23 @@ public struct SummaryTable: Sendable {
         public var flops: Int
         /// Megabytes as the style computes them (torchinfo: 10^6 bytes; torchsummary: 2^20 bytes).
         public var inputMB: Double
+        /// The style's estimate of the activations kept for a backward pass.
         public var forwardBackwardMB: Double
+        /// The parameters' size.
         public var parametersMB: Double
+        /// Input, activations and parameters together.
         public var totalMB: Double
     }
 
+    /// Whose table the figures reproduce.
     public let style: Style
+    /// The traced calls the rows come from.
     public let trace: ForwardTrace
+    /// The deepest nesting level listed.
     public let depth: Int
+    /// The rows, in the order the style prints them.
     public let rows: [Row]
+    /// The footer figures.
     public let totals: Totals
     /// torchinfo's width of the layer column (at least 40, grown to fit the longest name).
     public let layerColumnWidth: Int

@@ -2,29 +2,30 @@
 ///
 /// The diagrams name only installed font families (DejaVu Sans, which Debian's rsvg-convert uses, then Helvetica,
 /// Arial and the generic sans-serif). The per-character advances below are DejaVu Sans's, rounded up, and DejaVu Sans
-/// is the widest of these families, so text set in any of them takes at most the estimated width.
-public enum TextMetrics {
+/// is the widest of these families, so text set in any of them takes at most the estimated width. Package-internal:
+/// the diagrams and their tests measure text; nothing outside rnx needs to.
+package enum TextMetrics {
     /// The SVG `text-anchor` values the diagrams use.
-    public enum Anchor: String, Sendable {
+    package enum Anchor: String, Sendable {
         case start, middle, end
     }
 
     /// The `font-family` of every diagram.
-    public static let fontFamily = "DejaVu Sans, Helvetica, Arial, sans-serif"
+    package static let fontFamily = "DejaVu Sans, Helvetica, Arial, sans-serif"
 
     /// Height above the baseline (ascender) and below it (descender), as fractions of the font size.
-    public static let ascent = 0.93
-    public static let descent = 0.24
+    package static let ascent = 0.93
+    package static let descent = 0.24
 
     /// Estimated advance width of `text` at `size` pixels (bold text is about 10% wider in DejaVu Sans).
-    public static func width(_ text: String, size: Double, bold: Bool = false) -> Double {
+    package static func width(_ text: String, size: Double, bold: Bool = false) -> Double {
         var em = 0.0
         for scalar in text.unicodeScalars { em += advance(scalar) }
         return em * size * (bold ? 1.1 : 1.0)
     }
 
     /// The box `text` covers when drawn at (x, baseline y): (minX, minY, maxX, maxY).
-    public static func bounds(
+    package static func bounds(
         _ text: String, x: Double, y: Double, size: Double, anchor: Anchor, bold: Bool = false
     ) -> (minX: Double, minY: Double, maxX: Double, maxY: Double) {
         let w = width(text, size: size, bold: bold)

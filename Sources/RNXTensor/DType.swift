@@ -2,9 +2,32 @@
 ///
 /// Covers every plain torch dtype a checkpoint can hold. Bytes are always stored little-endian.
 public enum DType: String, Sendable, CaseIterable, Hashable {
-    case float64, float32, float16, bfloat16
-    case int64, int32, int16, int8, uint8, bool
-    case uint16, uint32, uint64
+    /// 64-bit IEEE float (`torch.float64`, `torch.double`).
+    case float64
+    /// 32-bit IEEE float (`torch.float32`), what the forward pass computes in.
+    case float32
+    /// 16-bit IEEE float (`torch.float16`, `torch.half`).
+    case float16
+    /// bfloat16 (`torch.bfloat16`): float32's exponent with a 7-bit mantissa.
+    case bfloat16
+    /// 64-bit signed integer (`torch.int64`), e.g. BatchNorm's `num_batches_tracked`.
+    case int64
+    /// 32-bit signed integer.
+    case int32
+    /// 16-bit signed integer.
+    case int16
+    /// 8-bit signed integer.
+    case int8
+    /// 8-bit unsigned integer.
+    case uint8
+    /// One byte per element, 0 or 1 (`torch.bool`).
+    case bool
+    /// 16-bit unsigned integer (torch 2.3 and later).
+    case uint16
+    /// 32-bit unsigned integer (torch 2.3 and later).
+    case uint32
+    /// 64-bit unsigned integer (torch 2.3 and later).
+    case uint64
 
     /// Bytes per element.
     public var byteSize: Int {
@@ -44,6 +67,8 @@ public enum DType: String, Sendable, CaseIterable, Hashable {
     }
 
     /// Looks a dtype up by its safetensors code.
+    ///
+    /// - Parameter code: a header's `dtype` value, e.g. `F32`; nil for a code rnx does not know.
     public init?(safetensorsCode code: String) {
         guard let match = DType.allCases.first(where: { $0.safetensorsCode == code }) else { return nil }
         self = match

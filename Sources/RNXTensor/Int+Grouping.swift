@@ -1,6 +1,8 @@
 /// Numbers as the reports print them.
 extension Int {
     /// The number with a separator every three digits: `11,689,512`.
+    ///
+    /// - Parameter separator: the text between groups, `,` as torchinfo prints it.
     public func formatted(groupingSeparator separator: String) -> String {
         let digits = String(magnitude)
         var result = ""

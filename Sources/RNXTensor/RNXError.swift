@@ -32,9 +32,11 @@ public enum ErrorCategory: Sendable, Hashable {
 ///
 /// Each target has one error enum conforming to this; the command line renders them all in one place.
 public protocol RNXError: Error, CustomStringConvertible {
+    /// What kind of failure this is; the command line turns it into the exit status.
     var category: ErrorCategory { get }
 }
 
 extension TensorError: RNXError {
+    /// Always ``ErrorCategory/badData``: a tensor that cannot be built comes from a malformed file.
     public var category: ErrorCategory { .badData }
 }

@@ -1,6 +1,13 @@
 /// Conversions between tensor bytes and `Float` values.
 extension Tensor {
     /// Creates a float tensor from `Float` values, rounding to `dtype` (f16 and bf16 round to nearest even).
+    ///
+    /// - Parameters:
+    ///   - floats: the values, row-major.
+    ///   - shape: the dimensions; their product must be `floats.count`.
+    ///   - dtype: a floating-point dtype.
+    /// - Throws: ``TensorError/unsupportedConversion(from:to:)`` for an integer dtype, and the shape errors of
+    ///   ``init(dtype:shape:bytes:)``.
     public init(floats: [Float], shape: [Int], dtype: DType = .float32) throws {
         var bytes = [UInt8]()
         bytes.reserveCapacity(floats.count * dtype.byteSize)
@@ -66,7 +73,11 @@ extension Tensor {
         return result
     }
 
-    /// The same values in another floating dtype; integer tensors are returned unchanged.
+    /// The same values in another floating dtype; integer tensors are returned unchanged (BatchNorm's counters
+    /// stay int64 whatever `--dtype` asks).
+    ///
+    /// - Parameter target: the floating-point dtype wanted.
+    /// - Throws: ``TensorError/unsupportedConversion(from:to:)`` when `target` is an integer dtype.
     public func converted(to target: DType) throws -> Tensor {
         guard dtype != target, dtype.isFloatingPoint else { return self }
         guard target.isFloatingPoint else { throw TensorError.unsupportedConversion(from: dtype, to: target) }
@@ -76,16 +87,24 @@ extension Tensor {
     }
 }
 
+/// Little-endian serialisation, which every format rnx reads and writes uses whatever the host's byte order.
 extension Array where Element == UInt8 {
     /// Appends an integer's bytes in little-endian order.
+    ///
+    /// - Parameter value: the integer to append.
     @inlinable
     public mutating func appendLittleEndian<T: FixedWidthInteger>(_ value: T) {
         Swift.withUnsafeBytes(of: value.littleEndian) { append(contentsOf: $0) }
     }
 }
 
+/// Little-endian reads from file bytes, which are neither aligned nor in the host's byte order.
 extension UnsafeRawBufferPointer {
     /// The `index`-th element of type `T`, read little-endian from possibly unaligned memory.
+    ///
+    /// - Parameters:
+    ///   - type: the integer type to read.
+    ///   - index: the element's index, in units of `T`; the caller checks it is in bounds.
     @inlinable
     public func loadLE<T: FixedWidthInteger>(_ type: T.Type, at index: Int) -> T {
         T(littleEndian: loadUnaligned(fromByteOffset: index * MemoryLayout<T>.size, as: T.self))

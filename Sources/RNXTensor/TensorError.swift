@@ -13,6 +13,7 @@ public enum TensorError: Error, Equatable, Sendable {
 }
 
 extension TensorError: CustomStringConvertible {
+    /// One line naming the problem and the shape, dtype or name it concerns.
     public var description: String {
         switch self {
         case .invalidShape(let shape):

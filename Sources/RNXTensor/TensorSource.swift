@@ -6,6 +6,9 @@ public protocol TensorSource {
     /// The tensors in file order.
     var descriptors: [TensorDescriptor] { get }
     /// Reads the data of the tensor at `index` in `descriptors`.
+    ///
+    /// - Parameter index: a position in `descriptors`.
+    /// - Throws: the source's error for an index out of range or data that cannot be read.
     func loadTensor(at index: Int) throws -> Tensor
 }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CMalloc
+import RNXCheckpoint
 import RNXTensor
 
 #if canImport(Glibc)
@@ -49,6 +50,8 @@ struct RNXCommand: ParsableCommand {
         mallopt(M_MMAP_THRESHOLD, 32 << 20)
         mallopt(M_TRIM_THRESHOLD, 64 << 20)
         #endif
+        // An interrupted write removes its temporary files and says so (the library leaves signals to its host).
+        OutputFile.removeInterruptedOutputsOnSignal()
         do {
             var command = try parseAsRoot()
             try command.run()

@@ -39,8 +39,98 @@ struct ExamplesTests {
         #expect(inspect.stdout.contains(#""num_classes" : "4""#), "\(inspect)")
     }
 
+    /// The getting-started article's program, run as the article runs it; the classes and probabilities are
+    /// torch's (see `classifyBatchPrintsTorchsTopClasses`): the ten-class cut is a no-op for a CIFAR-10 model.
+    @Test func gettingStartedConvertsAndRuns() throws {
+        let output = try Fixtures.temporaryDirectory().appendingPathComponent("resnet20.rnw").path
+        let result = try Self.run("GettingStarted", [
+            Fixtures.path("checkpoints/resnet20-cifar10.pth"), output, Fixtures.path("forward/input-cifar.npy"),
+        ])
+        #expect(result.status == 0, "\(result)")
+        #expect(result.stdout == "7 0.1115\n0 0.1098\n9 0.1084\n", "\(result)")
+        #expect(FileManager.default.fileExists(atPath: output))
+    }
+
+    /// "A new package converts or runs a checkpoint in under ten lines, following the docs": the article's
+    /// program is the example's main.swift, byte for byte (the README shows it too), and has fewer than ten lines
+    /// of code.
+    @Test func gettingStartedProgramIsTheArticlesAndUnderTenLines() throws {
+        let article = try DocSnippets.blocks(inArticle: "GettingStarted.md")
+        let program = try String(contentsOf: DocSnippets.example.appendingPathComponent("main.swift"), encoding: .utf8)
+        #expect(article.contains(program), "main.swift is not a block of GettingStarted.md")
+        let readme = try String(contentsOf: Fixtures.root.appendingPathComponent("README.md"), encoding: .utf8)
+        #expect(readme.contains("```swift\n" + program + "```\n"), "README.md does not show main.swift")
+        let code = program.split(separator: "\n").filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+        #expect(code.count < 10, "\(code.count) lines")
+    }
+
+    /// Every Swift block of the DocC articles is compiled: it appears, line for line (indentation aside, imports
+    /// at the top of the file), in the GettingStarted example, which `make examples` builds. The package
+    /// manifest's block is checked by its target line, the part a user copies unchanged.
+    @Test func everyDocumentedSnippetIsCompiled() throws {
+        let sources = try ["main.swift", "Sections.swift"].map {
+            try DocSnippets.lines(String(contentsOf: DocSnippets.example.appendingPathComponent($0), encoding: .utf8))
+        }
+        let manifest = try String(
+            contentsOf: Fixtures.root.appendingPathComponent("Examples/GettingStarted/Package.swift"), encoding: .utf8)
+        var checked = 0
+        for article in try DocSnippets.articles() {
+            for block in try DocSnippets.blocks(inArticle: article) {
+                var lines = DocSnippets.lines(block).filter { !$0.hasPrefix("import ") }
+                while lines.first == "" { lines.removeFirst() }
+                while lines.last == "" { lines.removeLast() }
+                if lines.first == "// Package.swift" {
+                    let target = try #require(lines.first { $0.hasPrefix(".executableTarget") })
+                    #expect(manifest.contains(target), "\(article): \(target)")
+                    continue
+                }
+                checked += 1
+                let found = sources.contains { source in
+                    source.indices.contains { start in
+                        start + lines.count <= source.count && Array(source[start..<start + lines.count]) == lines
+                    }
+                }
+                #expect(found, "\(article): a block not in Examples/GettingStarted:\n\(block)")
+            }
+        }
+        #expect(checked >= 7)
+    }
+
     @Test func examplesReportUsage() throws {
         let result = try Self.run("ClassifyBatch", [])
         #expect(result.status == 64 && result.stderr == "usage: ClassifyBatch MODEL INPUT.npy [K]\n", "\(result)")
+    }
+}
+
+/// The Swift code blocks of the DocC catalog, and the example that compiles them.
+enum DocSnippets {
+    static let catalog = Fixtures.root.appendingPathComponent("Sources/RNX/RNX.docc")
+    static let example = Fixtures.root.appendingPathComponent("Examples/GettingStarted/Sources/GettingStarted")
+
+    static func articles() throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: catalog.path).filter { $0.hasSuffix(".md") }.sorted()
+    }
+
+    /// The text of each ```swift block, every line ending in a newline.
+    static func blocks(inArticle name: String) throws -> [String] {
+        let text = try String(contentsOf: catalog.appendingPathComponent(name), encoding: .utf8)
+        var blocks: [String] = []
+        var current: String?
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            if current == nil, line == "```swift" {
+                current = ""
+            } else if current != nil, line == "```" {
+                blocks.append(current ?? "")
+                current = nil
+            } else if current != nil {
+                current? += line + "\n"
+            }
+        }
+        return blocks
+    }
+
+    /// Lines without their indentation or trailing spaces, so a block matches a function body.
+    static func lines(_ text: String) -> [String] {
+        text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
     }
 }

@@ -213,6 +213,7 @@ struct OutputFileTests {
         let environment = ProcessInfo.processInfo.environment
         guard let path = environment["RNX_TEST_STAGE_FOLDER"],
               let signal = environment["RNX_TEST_STAGE_SIGNAL"].flatMap({ Int32($0) }) else { return }
+        OutputFile.removeInterruptedOutputsOnSignal()  // as rnx does when it starts; the library alone installs none
         let folder = try OutputDirectory(path: path, force: true)
         try folder.write(Array("{\"new\": 1}".utf8), toFile: "config.json")
         try folder.makeDirectory(named: "weights")

@@ -5,14 +5,8 @@ import RNXTensor
 import RNXTestSupport
 import Testing
 
-/// The progress bar's text, error texts, and `.rnw` metadata checks on hand-made files.
+/// Error texts and `.rnw` metadata checks on hand-made files.
 struct SmallPartsTests {
-    @Test func progressBarText() {
-        #expect(ProgressBar.render(label: "converting", done: 0, total: 200) == "\rconverting [------------------------------]   0%")
-        #expect(ProgressBar.render(label: "converting", done: 100, total: 200) == "\rconverting [###############---------------]  50%")
-        #expect(ProgressBar.render(label: "x", done: 5, total: 0) == "\rx [##############################] 100%")
-    }
-
     @Test func errorTexts() {
         #expect(ConvertError.writeFailed(path: "o.rnw", reason: "No space left on device").description
             == "writing o.rnw failed: No space left on device; nothing was written")

@@ -3,6 +3,10 @@ import RNX
 import RNXTestSupport
 import Testing
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The task-shaped API of `import RNX`, on the fixtures real PyTorch wrote, with PyTorch's numbers as expectations.
 struct LibraryAPITests {
     static let checkpointURL = URL(fileURLWithPath: Fixtures.path("checkpoints/resnet20-cifar10.pth"))
@@ -96,6 +100,23 @@ struct LibraryAPITests {
 
         let fromFile = try Summary(checkpoint: try Checkpoint(contentsOf: Self.checkpointURL))
         #expect(fromFile.architectureName == "resnet20")
+    }
+
+    /// A library leaves signals to its host: writing an output installs no handler (the command line opts in with
+    /// `OutputFile.removeInterruptedOutputsOnSignal()`; InterruptedWriteTests checks what it then does).
+    @Test func writingInstallsNoSignalHandler() throws {
+        func handlers() -> [Int] {
+            [SIGINT, SIGTERM, SIGHUP].map { signal in
+                var action = sigaction()
+                sigaction(signal, nil, &action)
+                return unsafeBitCast(action.__sigaction_handler.sa_handler, to: Int.self)
+            }
+        }
+        let before = handlers()
+        let output = try Fixtures.temporaryDirectory().appendingPathComponent("plain.rnw")
+        try Conversion(from: Self.checkpointURL).write(to: output)
+        #expect(handlers() == before)
+        #expect(!OutputFile.removesInterruptedOutputsOnSignal)
     }
 
     @Test func errorsAreTyped() throws {

@@ -15,12 +15,20 @@ enum rnx_cleanup_kind {
     RNX_CLEANUP_DIRECTORY = 2,
 };
 
-/// Registers an entry and installs the handlers for SIGINT, SIGTERM and SIGHUP (once per process).
+/// Registers an entry, and installs the handlers for SIGINT, SIGTERM and SIGHUP (once per process) if
+/// rnx_cleanup_enable was called.
 ///
 /// `path` may be NULL for RNX_CLEANUP_NOTHING; `output`, when not NULL, is the output the message names ("rnx:
 /// OUTPUT: interrupted by SIGINT; the output was not written"). Both strings are copied. Returns the entry's slot
 /// (>= 0), or -1 if the table is full or memory ran out.
 int rnx_cleanup_add(int kind, const char *path, const char *output);
+
+/// Installs the handlers (once per process) and lets rnx_cleanup_add keep them: the command line calls it at
+/// start. A library never does, so a host program's own signal handling is left alone.
+void rnx_cleanup_enable(void);
+
+/// Whether the handlers are installed (for tests).
+int rnx_cleanup_installed(void);
 
 /// Forgets the entry in `slot` (from rnx_cleanup_add); a negative slot is ignored.
 void rnx_cleanup_remove(int slot);
