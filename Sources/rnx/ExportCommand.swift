@@ -55,8 +55,15 @@ struct ExportCommand: ParsableCommand {
     @Flag(help: "Write the weights to OUTPUT.data (ONNX external data) even below 2 GiB.")
     var externalData = false
 
+    @Option(help: ArgumentHelp(
+        "Class names for the classifier rows, one per line, recorded as the labels metadata (default: the input's, "
+            + "kept through the adaptations, as rnx convert does).", valueName: "FILE"))
+    var labels: String?
+
     @Flag(help: "Replace OUTPUT (and OUTPUT.data) if it exists.")
     var force = false
+
+    @OptionGroup var strideInOption: StrideInOption
 
     @OptionGroup(title: "Pickle limits") var pickleLimits: PickleLimitOptions
 
@@ -75,18 +82,26 @@ struct ExportCommand: ParsableCommand {
         let dataPath = output + ".data"
         try onFile(output) { try Converter.checkOutput(output, input: input, force: force) }
         let options = ONNXExporter.Options(opset: opset, keepBatchNorm: keepBn, externalData: externalData ? true : nil)
-        let (checkpoint, plan, notes) = try onFile(input) {
+        let givenLabels = try labels.map { try readLabelsFile($0) }
+        let (checkpoint, plan, notes, labelList, sourceNaming) = try onFile(input) {
             let checkpoint = try pickleLimits.open(input)
-            let source = try WeightMapping.resolve(checkpoint.descriptors, arch: arch)
+            let resolved = try WeightMapping.resolve(
+                checkpoint.descriptors, arch: arch, transformersConfig: checkpoint.companionConfig,
+                strideIn: strideInOption.value)
+            let source = resolved.config
             let plan = try ONNXExporter.plan(
                 source: checkpoint, architecture: source, adaptations: adaptations, options: options)
-            let notes = Converter.extractionNotes(checkpoint.details)
-                + (try AdaptationPlan(source: source, descriptors: checkpoint.descriptors, adaptations: adaptations).notes)
-            return (checkpoint, plan, notes)
+            let adaptation = try AdaptationPlan(
+                source: source, descriptors: checkpoint.descriptors, adaptations: adaptations)
+            let labelList = try Converter.outputLabels(
+                checkpoint, source: source, plan: adaptation, given: givenLabels, configured: resolved.labels)
+            var notes = Converter.extractionNotes(checkpoint.details) + resolved.notes + adaptation.notes
+            if givenLabels != nil { notes.append("labels set from a file (\(labelList.count) names)") }
+            return (checkpoint, plan, notes, labelList, source.naming)
         }
         if plan.usesExternalData { try onFile(dataPath) { try Converter.checkOutput(dataPath, input: input, force: force) } }
         // The input's SHA-256 goes into the metadata, written last: computed alongside.
-        let digest = BackgroundDigest(path: input)
+        let digest = BackgroundDigest(path: checkpoint.path)
         defer { _ = digest.waitIgnoringErrors() }
         let config = plan.config
         let metadata: () throws -> [(key: String, value: String)] = {
@@ -96,17 +111,17 @@ struct ExportCommand: ParsableCommand {
                 ("source_file", URL(fileURLWithPath: input).lastPathComponent),
                 ("source_format", checkpoint.format.rawValue), ("source_sha256", try digest.wait().file),
                 ("adaptations", Converter.jsonArray(notes)), ("rnx_version", RNXVersion.current),
-                ("batchnorm", keepBn ? "kept" : "folded"),
-            ]
+                ("batchnorm", keepBn ? "kept" : "folded"), ("labels", ClassLabels.json(labelList)),
+            ] + (sourceNaming == .torchvision ? [] : [("source_library", sourceNaming.rawValue)])
         }
         let location = URL(fileURLWithPath: dataPath).lastPathComponent
         let bar = ProgressBar(label: "exporting")
         let result = try onFile(output) {
             defer { bar.finish() }
             // The data file is committed before the model, so the model never refers to data that is not there.
-            let model = try OutputFile(path: output, force: force, inputs: [input])
+            let model = try OutputFile(path: output, force: force, inputs: [input, checkpoint.path])
             let data = try plan.usesExternalData ? onFile(dataPath) {
-                try OutputFile(path: dataPath, force: force, inputs: [input])
+                try OutputFile(path: dataPath, force: force, inputs: [input, checkpoint.path])
             } : nil
             let result = try ONNXExporter.write(
                 plan, to: model, externalData: data, externalDataLocation: location,

@@ -3,7 +3,7 @@
 #
 # The library targets are compiled by SwiftPM with coverage (-sanitize=fuzzer) and AddressSanitizer into
 # .build-fuzz; each harness is then linked by swiftc with libFuzzer's main and the object files it needs.
-# Usage: scripts/fuzz/build.sh [pickle|torchzip|legacy|safetensors|tar|image]...   (default: all six)
+# Usage: scripts/fuzz/build.sh [pickle|torchzip|legacy|safetensors|tar|image|onnx]...   (default: all seven)
 set -eu
 cd "$(dirname "$0")/../.."
 SWIFT_BIN=${SWIFT_BIN:-$(dirname "$(command -v swift || echo /opt/swift/usr/bin/swift)")}
@@ -13,6 +13,11 @@ B=.build-fuzz/release
 for t in $(sed -n 's/.*testTarget(name: "\([A-Za-z]*\)".*/\1/p' Package.swift); do mkdir -p "Tests/$t"; done
 "$SWIFT_BIN/swift" build -c release --build-path .build-fuzz --target RNXCheckpoint \
     -Xswiftc "$SAN" -Xswiftc -parse-as-library >&2
+# The onnx target needs RNXExport (swift-protobuf, swift-crypto's BoringSSL) built the same way.
+case " ${*:-onnx} " in *" onnx "*)
+    "$SWIFT_BIN/swift" build -c release --build-path .build-fuzz --target RNXExport \
+        -Xswiftc "$SAN" -Xswiftc -parse-as-library >&2 ;;
+esac
 case " ${*:-image} " in *" image "*)
     "$SWIFT_BIN/swift" build -c release --build-path .build-fuzz --target RNXImage \
         -Xswiftc "$SAN" -Xswiftc -parse-as-library -Xcc -fsanitize=fuzzer-no-link,address >&2 ;;
@@ -34,7 +39,7 @@ link() {
 }
 # RNXCheckpoint's writers register interrupted outputs with the C signal handler of COutputCleanup.
 CHECKPOINT_OBJECTS=$(objects RNXTensor RNXPickle COutputCleanup RNXCheckpoint)
-targets=${*:-pickle torchzip legacy safetensors tar image}
+targets=${*:-pickle torchzip legacy safetensors tar image onnx}
 for t in $targets; do
     rm -f ".build-fuzz/fuzz-$t"
     case $t in
@@ -45,6 +50,10 @@ for t in $targets; do
     tar) link tar Fuzz/FuzzInput.swift Fuzz/FuzzTorchTar.swift $CHECKPOINT_OBJECTS ;;
     image) link image Fuzz/FuzzImage.swift $(objects RNXTensor CImageCodecs RNXImage) \
         -Xcc -fmodule-map-file=Sources/CImageCodecs/include/module.modulemap -ljpeg -lpng16 ;;
-    *) echo "fuzz: unknown target $t (pickle, torchzip, legacy, safetensors, tar, image)" >&2; exit 64 ;;
+    onnx) link onnx Fuzz/FuzzONNX.swift $CHECKPOINT_OBJECTS $(objects RNXArch RNXConvert RNXExport SwiftProtobuf \
+        Crypto CryptoBoringWrapper CCryptoBoringSSL CCryptoBoringSSLShims) \
+        -Xcc -fmodule-map-file="$B/CCryptoBoringSSL.build/module.modulemap" \
+        -Xcc -fmodule-map-file="$B/CCryptoBoringSSLShims.build/module.modulemap" ;;
+    *) echo "fuzz: unknown target $t (pickle, torchzip, legacy, safetensors, tar, image, onnx)" >&2; exit 64 ;;
     esac
 done
