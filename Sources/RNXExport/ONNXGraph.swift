@@ -319,21 +319,19 @@ struct ONNXGraph {
         let foldedBias = FoldedBias()
         let weightName = unique("\(convName).weight")
         initializers.append(Initializer(name: weightName, dims: shape, dataType: .float) {
-            var weight = try weights.floats("\(convName).weight", shape: shape)
+            let weight = try weights.tensor("\(convName).weight", shape: shape)
             let values = try bnKeys.map { try weights.floats($0, shape: [channels]) }
             let (gamma, beta, mean, variance) = (values[0], values[1], values[2], values[3])
             var bias = [Float](repeating: 0, count: channels)
-            let perFilter = channels == 0 ? 0 : weight.count / channels
+            var scales = [Double](repeating: 0, count: channels)
             for channel in 0..<channels {
                 // In double, so the only float32 rounding is the final one per weight (as rnx's forward pass).
                 let scale = Double(gamma[channel]) / (Double(variance[channel]) + Self.batchNormEpsilon).squareRoot()
+                scales[channel] = scale
                 bias[channel] = Float(Double(beta[channel]) - Double(mean[channel]) * scale)
-                for offset in channel * perFilter..<(channel + 1) * perFilter {
-                    weight[offset] = Float(Double(weight[offset]) * scale)
-                }
             }
             foldedBias.values = bias
-            return weight.littleEndianBytes
+            return try Self.scaledFilters(weight, scales: scales)
         })
         let biasName = unique("\(convName).bias")
         initializers.append(Initializer(name: biasName, dims: [channels], dataType: .float) {
@@ -415,7 +413,7 @@ struct ONNXGraph {
         let weights = self.weights
         let name = unique(key)
         initializers.append(Initializer(name: name, dims: shape, dataType: .float) {
-            try weights.floats(key, shape: shape).littleEndianBytes
+            try weights.float32Bytes(key, shape: shape)
         })
         return name
     }
@@ -426,6 +424,35 @@ struct ONNXGraph {
         for value in values { bytes.appendLittleEndian(Int64(value)) }
         initializers.append(Initializer(name: name, dims: [values.count], dataType: .int64) { bytes })
         return name
+    }
+}
+
+extension ONNXGraph {
+    /// `weight` (`[out, ...]`) with filter `o` multiplied by `scales[o]` in double, as float32 little-endian bytes,
+    /// written straight into the result (a float32 source is read in place): one pass, one copy.
+    static func scaledFilters(_ weight: Tensor, scales: [Double]) throws -> [UInt8] {
+        let count = weight.elementCount
+        let perFilter = scales.isEmpty ? 0 : count / scales.count
+        guard perFilter * scales.count == count else {
+            throw ExportError.weightMismatch(name: "", reason: "\(count) weights for \(scales.count) filters")
+        }
+        func fill(_ source: UnsafeBufferPointer<Float>) -> [UInt8] {
+            [UInt8](unsafeUninitializedCapacity: count * 4) { raw, initialized in
+                let out = UnsafeMutableRawPointer(raw.baseAddress!).bindMemory(to: UInt32.self, capacity: count)
+                for (filter, scale) in scales.enumerated() {
+                    for offset in filter * perFilter..<(filter + 1) * perFilter {
+                        out[offset] = Float(Double(source[offset]) * scale).bitPattern.littleEndian
+                    }
+                }
+                initialized = count * 4
+            }
+        }
+        #if _endian(little)
+        if weight.dtype == .float32 {
+            return weight.bytes.withUnsafeBytes { fill($0.bindMemory(to: Float.self)) }
+        }
+        #endif
+        return weight.floats().withUnsafeBufferPointer(fill)
     }
 }
 

@@ -14,10 +14,13 @@ struct ExportCommand: ParsableCommand {
         discussion: """
             The tensors are mapped onto their ResNet (detected, or --arch) and adapted like rnx convert; the graph is \
             built from the module tree: Conv (BatchNorm folded in, or BatchNormalization with --keep-bn), Relu, \
-            MaxPool, Add, GlobalAveragePool, Flatten, Gemm, and for the CIFAR option-A shortcut Slice + Pad. Input \
-            'input' is float32 [N, C, H, W] with N, H and W symbolic; output 'logits' is [N, classes]. \
-            metadata_props hold the architecture, its configuration, the source file and its SHA-256, the \
-            adaptations and data_sha256 (of every initializer's bytes, checked by rnx verify). Weights over 2 GiB \
+            MaxPool, Add, GlobalAveragePool, Flatten, Gemm, and for the CIFAR option-A shortcut Slice + Pad; \
+            timm's avg-down shortcut adds AveragePool (ceil_mode), squeeze-excitation GlobalAveragePool, Conv, \
+            Relu, Conv, Sigmoid and Mul, ECA a Reshape'd 1-D Conv over the channels; transformers' models (a \
+            save_pretrained directory) follow their config.json. Input 'input' is float32 [N, C, H, W] with N, H \
+            and W symbolic; output 'logits' is [N, classes]. metadata_props hold the architecture, its \
+            configuration, the source file and its SHA-256, the adaptations, the labels and data_sha256 (of every \
+            initializer's bytes, checked by rnx verify). Weights over 2 GiB \
             (or with --external-data) go to OUTPUT.data beside the model. Written one initializer at a time to \
             temporary files that are renamed into place; on any error nothing is left behind.
 

@@ -127,11 +127,17 @@ struct ONNXExportTests {
         let synthetic = check.cases.filter { $0.config != nil }
         #expect(synthetic.count >= 12)
         var seen = Set<String>()
+        var operators = Set<String>()
         for item in synthetic {
             let json = try #require(item.config)
             let fields = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
             let config = try #require(ResNetConfig(fields: fields), "\(item.name)")
+            // The debug build makes synthetic weights slowly: the models up to 65 MB are replayed (all but
+            // timm's resnet26 and seresnext26d_32x4d and transformers' resnet50s, whose rules the others share).
+            let bytes = SyntheticWeights(config: config).descriptors.reduce(0) { $0 + $1.byteCount }
+            guard bytes <= 65_000_000 else { continue }
             seen.insert(config.naming.rawValue)
+            operators.formUnion(item.operators.keys)
             let (options, adaptations) = Self.parse(item.args)
             #expect(adaptations.isEmpty)
             let plan = try ONNXExporter.plan(
@@ -149,7 +155,9 @@ struct ONNXExportTests {
             #expect(result.dataSHA256 == item.data_sha256, "\(item.name)")
             #expect(ONNXVerifier.verify(path: path).problems == [], "\(item.name)")
         }
-        #expect(seen == ["timm", "transformers"])
+        #expect(seen.isSuperset(of: ["timm", "transformers"]))
+        // Every rule timm's and transformers' models add was replayed.
+        #expect(operators.isSuperset(of: ["AveragePool", "Sigmoid", "Mul", "Reshape", "GlobalAveragePool", "MaxPool"]))
     }
 
     @Test func keptBatchNormInitializersAreTheSourceTensors() throws {
