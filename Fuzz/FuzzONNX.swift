@@ -13,7 +13,7 @@ public func rnxFuzzONNX(_ start: UnsafeRawPointer?, _ count: Int) -> CInt {
 
 /// A folder per process holding the external data file the fuzzed models may refer to.
 enum FuzzONNXFolder {
-    nonisolated(unsafe) static let path: String = {
+    static let path: String = {
         let base = FileManager.default.isWritableFile(atPath: "/dev/shm") ? "/dev/shm" : "/tmp"
         let folder = "\(base)/rnx-fuzz-onnx-\(getpid())"
         try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)

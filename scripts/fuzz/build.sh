@@ -51,9 +51,11 @@ for t in $targets; do
     image) link image Fuzz/FuzzImage.swift $(objects RNXTensor CImageCodecs RNXImage) \
         -Xcc -fmodule-map-file=Sources/CImageCodecs/include/module.modulemap -ljpeg -lpng16 ;;
     onnx) link onnx Fuzz/FuzzONNX.swift $CHECKPOINT_OBJECTS $(objects RNXArch RNXConvert RNXExport SwiftProtobuf \
-        Crypto CryptoBoringWrapper CCryptoBoringSSL CCryptoBoringSSLShims) \
-        -Xcc -fmodule-map-file="$B/CCryptoBoringSSL.build/module.modulemap" \
-        -Xcc -fmodule-map-file="$B/CCryptoBoringSSLShims.build/module.modulemap" ;;
+        Crypto CryptoBoringWrapper CCryptoBoringSSL CCryptoBoringSSLShims CXKCP CXKCPShims) \
+        -Xcc -fmodule-map-file=.build-fuzz/checkouts/swift-crypto/Sources/CCryptoBoringSSL/include/module.modulemap \
+        -Xcc -fmodule-map-file=.build-fuzz/checkouts/swift-crypto/Sources/CCryptoBoringSSLShims/include/module.modulemap \
+        -Xcc -fmodule-map-file=.build-fuzz/checkouts/swift-crypto/Sources/CXKCP/include/module.modulemap \
+        -Xcc -fmodule-map-file=.build-fuzz/checkouts/swift-crypto/Sources/CXKCPShims/include/module.modulemap ;;
     *) echo "fuzz: unknown target $t (pickle, torchzip, legacy, safetensors, tar, image, onnx)" >&2; exit 64 ;;
     esac
 done
