@@ -108,8 +108,9 @@ let package = Package(
         .testTarget(
             name: "RNXExportTests",
             dependencies: [
-                "RNXTestSupport", "RNXExport", "RNXArch", "RNXCheckpoint", "RNXTensor",
+                "RNXTestSupport", "RNXExport", "RNXArch", "RNXCheckpoint", "RNXTensor", "RNXForward",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]),
     ]
 )

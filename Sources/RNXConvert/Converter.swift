@@ -282,7 +282,7 @@ public enum Converter {
 
     /// The labels of the output's classifier rows: `given` (checked against the row count), else the input's
     /// (`labels` metadata of a `.rnw`, or the defaults for the source architecture) carried through `plan`.
-    static func outputLabels(
+    public static func outputLabels(
         _ checkpoint: Checkpoint, source: ResNetConfig, plan: AdaptationPlan, given: [String]?,
         configured: [String]? = nil
     ) throws -> [String] {

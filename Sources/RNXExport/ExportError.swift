@@ -15,6 +15,12 @@ public enum ExportError: Error, Equatable, Sendable {
     case writeFailed(reason: String)
     /// An ONNX file rnx is asked to verify cannot be parsed as a ModelProto.
     case unreadableModel(reason: String)
+    /// An ONNX graph whose values are not each defined once before use (or without an opset).
+    case malformedGraph(String)
+    /// An initializer of an ONNX file whose type, dims or bytes (inline or external) are not what they claim.
+    case badInitializer(name: String, reason: String)
+    /// The initializers' SHA-256 differs from the `data_sha256` the metadata records.
+    case dataDigestMismatch(found: String, recorded: String)
 }
 
 extension ExportError: RNXError {
@@ -39,6 +45,10 @@ extension ExportError: RNXError {
         case .weightMismatch(let name, let reason): "tensor '\(name)': \(reason)"
         case .writeFailed(let reason): "writing ONNX failed: \(reason)"
         case .unreadableModel(let reason): "not an ONNX model: \(reason)"
+        case .malformedGraph(let reason): reason
+        case .badInitializer(let name, let reason): "initializer '\(name)': \(reason)"
+        case .dataDigestMismatch(let found, let recorded):
+            "data SHA-256 \(found) does not match data_sha256 \(recorded) in the metadata"
         }
     }
 }

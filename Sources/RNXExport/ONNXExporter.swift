@@ -165,6 +165,7 @@ public enum ONNXExporter {
                 throw ExportError.weightMismatch(
                     name: initializer.name, reason: "\(bytes.count) bytes for dims \(initializer.dims.shapeDescription)")
             }
+            // Hashed on the other core while this thread serializes and writes.
             hasher.update(bytes)
             var tensor = Onnx_TensorProto()
             tensor.name = initializer.name
@@ -177,12 +178,23 @@ public enum ONNXExporter {
                 ]
                 try data.write(bytes)
                 offset += bytes.count
+                var fragment = Onnx_ModelProto()
+                fragment.graph.initializer = [tensor]
+                try model.write(try fragment.serializedBytes())
             } else {
-                tensor.rawData = Data(bytes)
+                // The raw data borrows the initializer's bytes for the one serialization (which copies them once):
+                // neither the Data nor the message outlives this closure.
+                try bytes.withUnsafeBytes { raw in
+                    if let base = raw.baseAddress, raw.count > 0 {
+                        tensor.rawData = Data(
+                            bytesNoCopy: UnsafeMutableRawPointer(mutating: base), count: raw.count, deallocator: .none)
+                    }
+                    var fragment = Onnx_ModelProto()
+                    fragment.graph.initializer = [tensor]
+                    let serialized: [UInt8] = try fragment.serializedBytes()
+                    try model.write(serialized)
+                }
             }
-            var fragment = Onnx_ModelProto()
-            fragment.graph.initializer = [tensor]
-            try model.write(try fragment.serializedBytes())
             done += bytes.count
             progress?(done, plan.initializerBytes)
         }

@@ -35,6 +35,11 @@ struct WeightTable {
 
     /// The tensor's values (after the plan's adaptations), widened to float32.
     func floats(_ name: String, shape: [Int]) throws -> [Float] {
+        try tensor(name, shape: shape).floats()
+    }
+
+    /// The tensor after the plan's adaptations, in its own dtype.
+    func tensor(_ name: String, shape: [Int]) throws -> Tensor {
         try check(name, shape: shape)
         guard let position = index[name] else { throw ExportError.weightMismatch(name: name, reason: "missing") }
         let tensor = try plan.apply(try source.loadTensor(at: position), name: name)
@@ -42,6 +47,15 @@ struct WeightTable {
             throw ExportError.weightMismatch(
                 name: name, reason: "expected \(shape.shapeDescription), read \(tensor.shape.shapeDescription)")
         }
-        return tensor.floats()
+        return tensor
+    }
+
+    /// The tensor's float32 little-endian bytes: a float32 tensor's own bytes (no copy), others converted.
+    func float32Bytes(_ name: String, shape: [Int]) throws -> [UInt8] {
+        let tensor = try self.tensor(name, shape: shape)
+        #if _endian(little)
+        if tensor.dtype == .float32 { return tensor.bytes }
+        #endif
+        return tensor.floats().littleEndianBytes
     }
 }

@@ -14,10 +14,13 @@ struct ExportCommand: ParsableCommand {
         discussion: """
             The tensors are mapped onto their ResNet (detected, or --arch) and adapted like rnx convert; the graph is \
             built from the module tree: Conv (BatchNorm folded in, or BatchNormalization with --keep-bn), Relu, \
-            MaxPool, Add, GlobalAveragePool, Flatten, Gemm, and for the CIFAR option-A shortcut Slice + Pad. Input \
-            'input' is float32 [N, C, H, W] with N, H and W symbolic; output 'logits' is [N, classes]. \
-            metadata_props hold the architecture, its configuration, the source file and its SHA-256, the \
-            adaptations and data_sha256 (of every initializer's bytes, checked by rnx verify). Weights over 2 GiB \
+            MaxPool, Add, GlobalAveragePool, Flatten, Gemm, and for the CIFAR option-A shortcut Slice + Pad; \
+            timm's avg-down shortcut adds AveragePool (ceil_mode), squeeze-excitation GlobalAveragePool, Conv, \
+            Relu, Conv, Sigmoid and Mul, ECA a Reshape'd 1-D Conv over the channels; transformers' models (a \
+            save_pretrained directory) follow their config.json. Input 'input' is float32 [N, C, H, W] with N, H \
+            and W symbolic; output 'logits' is [N, classes]. metadata_props hold the architecture, its \
+            configuration, the source file and its SHA-256, the adaptations, the labels and data_sha256 (of every \
+            initializer's bytes, checked by rnx verify). Weights over 2 GiB \
             (or with --external-data) go to OUTPUT.data beside the model. Written one initializer at a time to \
             temporary files that are renamed into place; on any error nothing is left behind.
 
@@ -55,8 +58,15 @@ struct ExportCommand: ParsableCommand {
     @Flag(help: "Write the weights to OUTPUT.data (ONNX external data) even below 2 GiB.")
     var externalData = false
 
+    @Option(help: ArgumentHelp(
+        "Class names for the classifier rows, one per line, recorded as the labels metadata (default: the input's, "
+            + "kept through the adaptations, as rnx convert does).", valueName: "FILE"))
+    var labels: String?
+
     @Flag(help: "Replace OUTPUT (and OUTPUT.data) if it exists.")
     var force = false
+
+    @OptionGroup var strideInOption: StrideInOption
 
     @OptionGroup(title: "Pickle limits") var pickleLimits: PickleLimitOptions
 
@@ -75,18 +85,26 @@ struct ExportCommand: ParsableCommand {
         let dataPath = output + ".data"
         try onFile(output) { try Converter.checkOutput(output, input: input, force: force) }
         let options = ONNXExporter.Options(opset: opset, keepBatchNorm: keepBn, externalData: externalData ? true : nil)
-        let (checkpoint, plan, notes) = try onFile(input) {
+        let givenLabels = try labels.map { try readLabelsFile($0) }
+        let (checkpoint, plan, notes, labelList, sourceNaming) = try onFile(input) {
             let checkpoint = try pickleLimits.open(input)
-            let source = try WeightMapping.resolve(checkpoint.descriptors, arch: arch)
+            let resolved = try WeightMapping.resolve(
+                checkpoint.descriptors, arch: arch, transformersConfig: checkpoint.companionConfig,
+                strideIn: strideInOption.value)
+            let source = resolved.config
             let plan = try ONNXExporter.plan(
                 source: checkpoint, architecture: source, adaptations: adaptations, options: options)
-            let notes = Converter.extractionNotes(checkpoint.details)
-                + (try AdaptationPlan(source: source, descriptors: checkpoint.descriptors, adaptations: adaptations).notes)
-            return (checkpoint, plan, notes)
+            let adaptation = try AdaptationPlan(
+                source: source, descriptors: checkpoint.descriptors, adaptations: adaptations)
+            let labelList = try Converter.outputLabels(
+                checkpoint, source: source, plan: adaptation, given: givenLabels, configured: resolved.labels)
+            var notes = Converter.extractionNotes(checkpoint.details) + resolved.notes + adaptation.notes
+            if givenLabels != nil { notes.append("labels set from a file (\(labelList.count) names)") }
+            return (checkpoint, plan, notes, labelList, source.naming)
         }
         if plan.usesExternalData { try onFile(dataPath) { try Converter.checkOutput(dataPath, input: input, force: force) } }
         // The input's SHA-256 goes into the metadata, written last: computed alongside.
-        let digest = BackgroundDigest(path: input)
+        let digest = BackgroundDigest(path: checkpoint.path)
         defer { _ = digest.waitIgnoringErrors() }
         let config = plan.config
         let metadata: () throws -> [(key: String, value: String)] = {
@@ -96,17 +114,17 @@ struct ExportCommand: ParsableCommand {
                 ("source_file", URL(fileURLWithPath: input).lastPathComponent),
                 ("source_format", checkpoint.format.rawValue), ("source_sha256", try digest.wait().file),
                 ("adaptations", Converter.jsonArray(notes)), ("rnx_version", RNXVersion.current),
-                ("batchnorm", keepBn ? "kept" : "folded"),
-            ]
+                ("batchnorm", keepBn ? "kept" : "folded"), ("labels", ClassLabels.json(labelList)),
+            ] + (sourceNaming == .torchvision ? [] : [("source_library", sourceNaming.rawValue)])
         }
         let location = URL(fileURLWithPath: dataPath).lastPathComponent
         let bar = ProgressBar(label: "exporting")
         let result = try onFile(output) {
             defer { bar.finish() }
             // The data file is committed before the model, so the model never refers to data that is not there.
-            let model = try OutputFile(path: output, force: force, inputs: [input])
+            let model = try OutputFile(path: output, force: force, inputs: [input, checkpoint.path])
             let data = try plan.usesExternalData ? onFile(dataPath) {
-                try OutputFile(path: dataPath, force: force, inputs: [input])
+                try OutputFile(path: dataPath, force: force, inputs: [input, checkpoint.path])
             } : nil
             let result = try ONNXExporter.write(
                 plan, to: model, externalData: data, externalDataLocation: location,

@@ -2,6 +2,7 @@ import Foundation
 import RNXArch
 import RNXCheckpoint
 @testable import RNXExport
+import RNXForward
 import RNXTensor
 import RNXTestSupport
 import SwiftProtobuf
@@ -36,6 +37,8 @@ struct ONNXExportTests {
         var data_sha256: String
         var checker_full_check: Bool
         var max_rel_error: Double
+        /// The configuration of a case exported from the synthetic weights (timm's and transformers' models).
+        var config: String?
     }
 
     struct Check: Decodable {
@@ -114,6 +117,47 @@ struct ONNXExportTests {
             #expect(result.dataSHA256 == item.data_sha256, "\(item.name)")
             #expect(ONNXVerifier.verify(path: path).problems == [], "\(item.name)")
         }
+    }
+
+    /// timm's and transformers' models, which onnxruntime ran against the libraries' own PyTorch models with the
+    /// synthetic weights: rebuilt here from `SyntheticWeights` of the recorded configuration, every graph must be
+    /// the one the script checked, down to the SHA-256 of its initializers.
+    @Test func writesTheLibraryGraphsOnnxruntimeAccepted() throws {
+        let check = try JSONDecoder().decode(Check.self, from: Fixtures.data("onnx/ort-check.json"))
+        let synthetic = check.cases.filter { $0.config != nil }
+        #expect(synthetic.count >= 12)
+        var seen = Set<String>()
+        var operators = Set<String>()
+        for item in synthetic {
+            let json = try #require(item.config)
+            let fields = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+            let config = try #require(ResNetConfig(fields: fields), "\(item.name)")
+            // The debug build makes synthetic weights slowly: the models up to 65 MB are replayed (all but
+            // timm's resnet26 and seresnext26d_32x4d and transformers' resnet50s, whose rules the others share).
+            let bytes = SyntheticWeights(config: config).descriptors.reduce(0) { $0 + $1.byteCount }
+            guard bytes <= 65_000_000 else { continue }
+            seen.insert(config.naming.rawValue)
+            operators.formUnion(item.operators.keys)
+            let (options, adaptations) = Self.parse(item.args)
+            #expect(adaptations.isEmpty)
+            let plan = try ONNXExporter.plan(
+                source: SyntheticWeights(config: config), architecture: config, adaptations: [], options: options)
+            let directory = try Fixtures.temporaryDirectory()
+            let path = directory.appendingPathComponent("\(item.name).onnx").path
+            let result = try ONNXExporter.write(
+                plan, path: path, producerVersion: "9.9.9", metadata: { [("architecture", config.displayName)] })
+            let model = try Self.load(path)
+            #expect(model.opsetImport.map(\.version) == [Int64(item.opset)], "\(item.name)")
+            #expect(model.graph.node.reduce(into: [:]) { $0[$1.opType, default: 0] += 1 } == item.operators, "\(item.name)")
+            #expect(model.graph.initializer.count == item.initializers, "\(item.name)")
+            #expect(Self.dims(model.graph.input[0]) == item.input_dims, "\(item.name)")
+            #expect(Self.dims(model.graph.output[0]) == item.output_dims, "\(item.name)")
+            #expect(result.dataSHA256 == item.data_sha256, "\(item.name)")
+            #expect(ONNXVerifier.verify(path: path).problems == [], "\(item.name)")
+        }
+        #expect(seen.isSuperset(of: ["timm", "transformers"]))
+        // Every rule timm's and transformers' models add was replayed.
+        #expect(operators.isSuperset(of: ["AveragePool", "Sigmoid", "Mul", "Reshape", "GlobalAveragePool", "MaxPool"]))
     }
 
     @Test func keptBatchNormInitializersAreTheSourceTensors() throws {

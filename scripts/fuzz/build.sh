@@ -3,7 +3,7 @@
 #
 # The library targets are compiled by SwiftPM with coverage (-sanitize=fuzzer) and AddressSanitizer into
 # .build-fuzz; each harness is then linked by swiftc with libFuzzer's main and the object files it needs.
-# Usage: scripts/fuzz/build.sh [pickle|torchzip|legacy|safetensors|tar|image|hfconfig]...   (default: all seven)
+# Usage: scripts/fuzz/build.sh [pickle|torchzip|legacy|safetensors|tar|image|hfconfig|onnx]...   (default: all eight)
 set -eu
 cd "$(dirname "$0")/../.."
 SWIFT_BIN=${SWIFT_BIN:-$(dirname "$(command -v swift || echo /opt/swift/usr/bin/swift)")}
@@ -15,6 +15,11 @@ for t in $(sed -n 's/.*testTarget(name: "\([A-Za-z]*\)".*/\1/p' Package.swift); 
     -Xswiftc "$SAN" -Xswiftc -parse-as-library >&2
 case " ${*:-hfconfig} " in *" hfconfig "*)
     "$SWIFT_BIN/swift" build -c release --build-path .build-fuzz --target RNXArch \
+        -Xswiftc "$SAN" -Xswiftc -parse-as-library >&2 ;;
+esac
+# The onnx target needs RNXExport (swift-protobuf, swift-crypto's BoringSSL) built the same way.
+case " ${*:-onnx} " in *" onnx "*)
+    "$SWIFT_BIN/swift" build -c release --build-path .build-fuzz --target RNXExport \
         -Xswiftc "$SAN" -Xswiftc -parse-as-library >&2 ;;
 esac
 case " ${*:-image} " in *" image "*)
@@ -38,7 +43,7 @@ link() {
 }
 # RNXCheckpoint's writers register interrupted outputs with the C signal handler of COutputCleanup.
 CHECKPOINT_OBJECTS=$(objects RNXTensor RNXPickle COutputCleanup RNXCheckpoint)
-targets=${*:-pickle torchzip legacy safetensors tar image hfconfig}
+targets=${*:-pickle torchzip legacy safetensors tar image hfconfig onnx}
 for t in $targets; do
     rm -f ".build-fuzz/fuzz-$t"
     case $t in
@@ -50,6 +55,12 @@ for t in $targets; do
     image) link image Fuzz/FuzzImage.swift $(objects RNXTensor CImageCodecs RNXImage) \
         -Xcc -fmodule-map-file=Sources/CImageCodecs/include/module.modulemap -ljpeg -lpng16 ;;
     hfconfig) link hfconfig Fuzz/FuzzTransformersConfig.swift $(objects RNXTensor RNXArch) ;;
-    *) echo "fuzz: unknown target $t (pickle, torchzip, legacy, safetensors, tar, image, hfconfig)" >&2; exit 64 ;;
+    onnx) link onnx Fuzz/FuzzONNX.swift $CHECKPOINT_OBJECTS $(objects RNXArch RNXConvert RNXExport SwiftProtobuf \
+        Crypto CryptoBoringWrapper CCryptoBoringSSL CCryptoBoringSSLShims CXKCP CXKCPShims) \
+        -Xcc -fmodule-map-file=.build-fuzz/checkouts/swift-crypto/Sources/CCryptoBoringSSL/include/module.modulemap \
+        -Xcc -fmodule-map-file=.build-fuzz/checkouts/swift-crypto/Sources/CCryptoBoringSSLShims/include/module.modulemap \
+        -Xcc -fmodule-map-file=.build-fuzz/checkouts/swift-crypto/Sources/CXKCP/include/module.modulemap \
+        -Xcc -fmodule-map-file=.build-fuzz/checkouts/swift-crypto/Sources/CXKCPShims/include/module.modulemap ;;
+    *) echo "fuzz: unknown target $t (pickle, torchzip, legacy, safetensors, tar, image, hfconfig, onnx)" >&2; exit 64 ;;
     esac
 done

@@ -4,18 +4,20 @@
 #
 # Limits passed to libFuzzer make resource bugs findings too: a run over 10 s is a hang (-timeout), a single
 # allocation over 512 MB or a process over 1.5 GB is reported (-malloc_limit_mb, -rss_limit_mb).
-# Usage: FUZZ_SECONDS=60 scripts/fuzz/run.sh [pickle|torchzip|legacy|safetensors|tar|image|hfconfig]...
+# Usage: FUZZ_SECONDS=60 scripts/fuzz/run.sh [pickle|torchzip|legacy|safetensors|tar|image|hfconfig|onnx]...
 set -u
 cd "$(dirname "$0")/../.."
 SECONDS_EACH=${FUZZ_SECONDS:-60}
-targets=${*:-pickle torchzip legacy safetensors tar image hfconfig}
+targets=${*:-pickle torchzip legacy safetensors tar image hfconfig onnx}
 # FUZZ_NO_BUILD=1 skips the build, so several run.sh can share one build (one per core).
 [ "${FUZZ_NO_BUILD:-0}" = 1 ] || scripts/fuzz/build.sh $targets || exit 1
 seeds=.build-fuzz/seeds-$$
 trap 'rm -rf "$seeds"' EXIT
-rm -rf "$seeds" && mkdir -p "$seeds/pickle" "$seeds/files" "$seeds/images" "$seeds/configs"
+rm -rf "$seeds" && mkdir -p "$seeds/pickle" "$seeds/files" "$seeds/images" "$seeds/configs" "$seeds/onnx"
 # The hfconfig target: the attack configs and every small JSON fixture (config.json-like objects among them).
 find fixtures/hfconfig fixtures/arch -type f -name '*.json' -size -64k -exec cp {} "$seeds/configs/" \;
+# The onnx target: the ONNX attack files (valid.onnx and external-valid.onnx among them).
+find fixtures/onnx -type f -name '*.onnx' -size -300k -exec cp {} "$seeds/onnx/" \;
 # The image target: every committed JPEG and PNG (photos, modes, attacks).
 find fixtures/images -type f \( -name '*.jpg' -o -name '*.png' \) -size -300k -exec cp {} "$seeds/images/" \;
 # Seeds: every committed checkpoint, safetensors and attack file; the pickle target gets the pickles inside them.
@@ -45,6 +47,7 @@ for t in $targets; do
     torchzip) seed_dir=$seeds/files; max_len=262144 ;;
     image) seed_dir=$seeds/images; max_len=131072 ;;
     hfconfig) seed_dir=$seeds/configs; max_len=65536 ;;
+    onnx) seed_dir=$seeds/onnx; max_len=131072 ;;
     *) seed_dir=$seeds/files; max_len=65536 ;;
     esac
     log=$out/fuzz.log
