@@ -23,6 +23,7 @@ struct RNXCommand: ParsableCommand {
         subcommands: [
             ArchsCommand.self,
             InspectCommand.self,
+            ScanCommand.self,
             SummaryCommand.self,
             DiagramCommand.self,
             ConvertCommand.self,
