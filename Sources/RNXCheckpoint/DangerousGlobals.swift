@@ -93,6 +93,7 @@ enum DangerousGlobals {
         for name in ["loads", "load"] { table["marshal." + name] = unpickling; table["dill." + name] = unpickling }
         table["shelve.open"] = unpickling
         table["torch.load"] = unpickling
+        table["torch.storage._load_from_bytes"] = unpickling
         table["torch.jit.load"] = "loads and runs TorchScript code"
         table["torch.hub.load"] = "downloads and runs code from the network"
         table["torch.hub.load_state_dict_from_url"] = network

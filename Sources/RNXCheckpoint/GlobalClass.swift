@@ -21,6 +21,11 @@ public struct GlobalClass: Sendable, Hashable {
     /// A short reason: what the global does, for the well-known dangerous ones.
     public let reason: String
 
+    public init(rating: Rating, reason: String) {
+        self.rating = rating
+        self.reason = reason
+    }
+
     /// Rates `global` against `allowlist` (the allowlist of the format the pickle came in).
     public static func of(_ global: GlobalName, allowlist: Set<GlobalName>) -> GlobalClass {
         if allowlist.contains(global) { return GlobalClass(rating: .allowed, reason: "on rnx's allowlist for weights") }
