@@ -29,9 +29,17 @@ public struct GlobalClass: Sendable, Hashable {
     /// Rates `global` against `allowlist` (the allowlist of the format the pickle came in).
     public static func of(_ global: GlobalName, allowlist: Set<GlobalName>) -> GlobalClass {
         if allowlist.contains(global) { return GlobalClass(rating: .allowed, reason: "on rnx's allowlist for weights") }
+        if plainData.contains(global) { return GlobalClass(rating: .allowed, reason: "builds plain data") }
         if isModuleClass(global) { return GlobalClass(rating: .data, reason: "a module class, read as data") }
         return GlobalClass(rating: .dangerous, reason: DangerousGlobals.reason(for: global))
     }
+
+    /// Constructors of plain values that CPython's pickler writes for ordinary data (`bytes()` and `bytearray(...)`
+    /// in protocols 0 to 2 and 0 to 4, `complex(...)`, `slice(...)`) and TorchScript's type tags: harmless when
+    /// loading, though the weight loader has no use for them.
+    static let plainData: Set<GlobalName> = Set(["bytes", "bytearray", "complex", "slice", "range", "frozenset", "set"].map {
+        GlobalName(module: "builtins", name: $0)
+    } + [GlobalName(module: "torch.jit._pickle", name: "restore_type_tag")])
 
     /// Module classes rnx reads as data: `__torch__.*` (TorchScript resolves them in the archive's own code, never
     /// by import) and class names (a capital first letter, no dot) in `torch.nn.modules.*` and torchvision's models.
