@@ -66,7 +66,7 @@ struct ScanCommandTests {
               let corpus = try? JSONDecoder().decode(Corpus.self, from: data)
         else { return [] }
         return corpus.files.keys.sorted().compactMap { name in corpus.files[name].map { Case(file: name, expected: $0) } }
-    }
+    }()
 
     static func status(of verdict: String) -> Int32 { ["clean": 0, "dangerous": 1, "unreadable": 65][verdict] ?? -1 }
 
