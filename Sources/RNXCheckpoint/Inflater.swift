@@ -6,12 +6,10 @@ enum Inflater {
     /// input bytes the deflate stream used (less than `input.count` when data follows the stream). Output past
     /// `limit` is `tooLarge`; a stream that is corrupt or ends early is `corrupt`.
     /// With `prefixOnly`, stops at `limit` bytes and returns them (to look at a record's first bytes).
-    static func inflate(_ input: ArraySlice<UInt8>, limit: Int, prefixOnly: Bool = false)
-        -> Result<(output: [UInt8], used: Int), Failure>
-    {
+    static func inflate(_ input: ArraySlice<UInt8>, limit: Int, prefixOnly: Bool = false) -> Outcome {
         var stream = z_stream()
         guard inflateInit2_(&stream, -MAX_WBITS, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
-            return .failure(.corrupt("zlib cannot start"))
+            return .corrupt("zlib cannot start")
         }
         defer { inflateEnd(&stream) }
         var output: [UInt8] = []
@@ -38,16 +36,17 @@ enum Inflater {
             return code
         }
         switch status {
-        case Z_STREAM_END: return .success((output, input.count - Int(stream.avail_in)))
-        case Z_BUF_ERROR where prefixOnly: return .success((output, input.count - Int(stream.avail_in)))
-        case Z_MEM_ERROR: return .failure(.tooLarge)
-        case Z_BUF_ERROR: return .failure(.corrupt("the deflate stream ends early"))
-        default: return .failure(.corrupt(stream.msg.map { String(cString: $0) } ?? "invalid deflate data"))
+        case Z_STREAM_END: return .inflated(output, used: input.count - Int(stream.avail_in))
+        case Z_BUF_ERROR where prefixOnly: return .inflated(output, used: input.count - Int(stream.avail_in))
+        case Z_MEM_ERROR: return .tooLarge
+        case Z_BUF_ERROR: return .corrupt("the deflate stream ends early")
+        default: return .corrupt(stream.msg.map { String(cString: $0) } ?? "invalid deflate data")
         }
     }
 
-    /// Why inflating stopped.
-    enum Failure: Error, Equatable {
+    /// What inflating gave (not an error type: callers turn the failures into `CheckpointError`s).
+    enum Outcome: Equatable {
+        case inflated([UInt8], used: Int)
         case tooLarge
         case corrupt(String)
     }

@@ -220,8 +220,8 @@ struct ScanCollector {
         case 8:
             let available = min(record.compressedSize ?? 4096, 4096, file.size - record.dataOffset)
             let input = try file.read(offset: record.dataOffset, count: available)
-            guard case .success(let inflated) = Inflater.inflate(input[...], limit: 8, prefixOnly: true) else { return false }
-            return inflated.output.starts(with: NumpyHeader.magic)
+            guard case .inflated(let output, _) = Inflater.inflate(input[...], limit: 8, prefixOnly: true) else { return false }
+            return output.starts(with: NumpyHeader.magic)
         default: return false
         }
     }
@@ -247,12 +247,12 @@ struct ScanCollector {
             let input = try file.read(offset: record.dataOffset, count: inputSize)
             let limit = min(limits.maxBytes, max(1024, CheckedArithmetic.multiply(inputSize, ZipArchive.maxInflationRatio) ?? .max))
             switch Inflater.inflate(input[...], limit: limit) {
-            case .success(let result): return result.output
-            case .failure(.tooLarge):
+            case .inflated(let output, _): return output
+            case .tooLarge:
                 throw CheckpointError.corruptZip(
                     entry: record.name,
                     reason: "inflates past \(limit) bytes (the pickle size limit, or deflate's 1032:1 ratio): a compression bomb")
-            case .failure(.corrupt(let reason)):
+            case .corrupt(let reason):
                 throw CheckpointError.corruptZip(entry: record.name, reason: "deflate data: \(reason)")
             }
         default:
