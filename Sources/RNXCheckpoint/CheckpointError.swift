@@ -1,3 +1,4 @@
+import RNXPickle
 import RNXTensor
 
 /// Everything that can go wrong while reading or writing a checkpoint file.
@@ -152,8 +153,12 @@ public enum CheckpointError: Error, Equatable, Sendable {
     case nonStringKey(String)
     /// Two tensors under the same name (after prefix stripping).
     case duplicateTensor(String)
-    /// `rnx inspect --globals` found globals outside the allowlist (a check that failed, after the report).
-    case refusedGlobals([String])
+    /// `rnx scan` (and `rnx inspect --globals`) found dangerous globals: `module.name (reason)` each.
+    case dangerousGlobals([String])
+    /// A pickle the scan found, at `location` (a record, entry or role), that breaks before its STOP opcode.
+    case brokenPickle(location: String, error: PickleError)
+    /// A record the scan found at `location` (an `.npy` member of an archive, ...) that cannot be read.
+    case unreadableRecord(location: String, reason: String)
 }
 
 extension CheckpointError: RNXError {
@@ -163,7 +168,7 @@ extension CheckpointError: RNXError {
         switch self {
         case .cannotOpen: .cannotOpen
         case .readFailed, .writeFailed: .io
-        case .refusedGlobals: .checkFailed
+        case .dangerousGlobals: .checkFailed
         case .cannotCreate, .outputExists: .cannotCreate
         case .outputIsInput, .keyNotFound, .severalModels: .usage
         default: .badData
@@ -279,9 +284,11 @@ extension CheckpointError: RNXError {
                 + "; choose one with --key"
         case .nonStringKey(let key): "state dict key \(key) is not a string"
         case .duplicateTensor(let name): "tensor name '\(name)' appears twice"
-        case .refusedGlobals(let names):
-            "pickle references \(names.count) global\(names.count == 1 ? "" : "s") outside rnx's allowlist: "
+        case .dangerousGlobals(let names):
+            "dangerous: pickle references \(names.count) dangerous global\(names.count == 1 ? "" : "s"): "
                 + names.joined(separator: ", ")
+        case .brokenPickle(let location, let error): "\(location): \(error.description)"
+        case .unreadableRecord(let location, let reason): "\(location): \(reason)"
         }
     }
 }

@@ -30,31 +30,8 @@ public struct NumpyArray: Equatable, Sendable {
 
     /// Parses the bytes of a `.npy` file.
     public init(npyBytes bytes: [UInt8]) throws {
-        let magic: [UInt8] = [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59]  // \x93NUMPY
-        guard bytes.count >= 8, Array(bytes[0..<6]) == magic else {
-            if bytes.count < 8 && bytes.elementsEqual(magic.prefix(bytes.count)) {
-                throw CheckpointError.npyTruncatedHeader(needed: 8, found: bytes.count)
-            }
-            throw CheckpointError.npyBadMagic
-        }
-        let major = Int(bytes[6]), minor = Int(bytes[7])
-        guard (1...3).contains(major), minor == 0 else {
-            throw CheckpointError.npyUnsupportedVersion(major: major, minor: minor)
-        }
-        // Version 1 stores the header length in 2 bytes, versions 2 and 3 in 4.
-        let lengthSize = major == 1 ? 2 : 4
-        let headerStart = 8 + lengthSize
-        guard bytes.count >= headerStart else {
-            throw CheckpointError.npyTruncatedHeader(needed: headerStart, found: bytes.count)
-        }
-        var headerLength = 0
-        for index in 0..<lengthSize { headerLength |= Int(bytes[8 + index]) << (8 * index) }
-        let dataStart = headerStart + headerLength  // at most 12 + 2^32: cannot overflow
-        guard bytes.count >= dataStart else {
-            throw CheckpointError.npyTruncatedHeader(needed: dataStart, found: bytes.count)
-        }
-        let header = try NumpyHeader(bytes: bytes[headerStart..<dataStart], offset: headerStart, utf8: major == 3)
-
+        let (header, dataStart) = try NumpyHeader.read(size: bytes.count) { _ in bytes }
+        guard header.descr == "<f4" || header.descr == "<f8" else { throw CheckpointError.npyUnsupportedDType(header.descr) }
         let elementSize = header.descr == "<f4" ? 4 : 8
         guard let count = CheckedArithmetic.product(header.shape),
               let byteCount = CheckedArithmetic.multiply(count, elementSize)

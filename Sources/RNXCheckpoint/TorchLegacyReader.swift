@@ -18,8 +18,6 @@ public enum TorchLegacyReader {
         let main: PickleResult
         let keys: [String]
         let dataStart: Int
-        /// All five pickles, named for `--globals`.
-        let all: [(name: String, result: PickleResult)]
     }
 
     /// Opens a legacy checkpoint lazily, running its pickles within `limits`.
@@ -93,19 +91,17 @@ public enum TorchLegacyReader {
 
     /// Runs the five pickles, reading more of the file only while they need it (the data can be gigabytes).
     ///
-    /// `runMain` runs the object pickle and `runPlain` the others (the normal load refuses globals in them;
-    /// `--globals` only scans). With `checkShapes` false (the scan) only the magic number is checked, so the
-    /// globals of every pickle are reported whatever the protocol version or storage-key list hold; `keys` is
-    /// then empty.
+    /// `runMain` runs the object pickle and `runPlain` the others (the normal load refuses globals in them; the
+    /// scan reads legacy files as pickle streams itself, `ScanCollector`).
     static func readPickles(
-        _ file: RandomAccessFile, window first: Int = initialWindow, maxBytes limit: Int, checkShapes: Bool = true,
+        _ file: RandomAccessFile, window first: Int = initialWindow, maxBytes limit: Int,
         runPlain: ([UInt8], Int) throws -> PickleResult, runMain: ([UInt8], Int) throws -> PickleResult
     ) throws -> Pickles {
         var window = min(file.size, max(first, 16), limit)
         while true {
             let bytes = try file.read(offset: 0, count: window)
             do {
-                return try parsePickles(bytes, checkShapes: checkShapes, runPlain: runPlain, runMain: runMain)
+                return try parsePickles(bytes, runPlain: runPlain, runMain: runMain)
             } catch {
                 // Not `catch let error as PickleError where ...`: when such a clause's condition fails, the cast
                 // copy of the error leaked (LeakSanitizer on the fuzz targets); testing inside the clause does not.
@@ -126,7 +122,7 @@ public enum TorchLegacyReader {
     }
 
     private static func parsePickles(
-        _ bytes: [UInt8], checkShapes: Bool, runPlain: ([UInt8], Int) throws -> PickleResult,
+        _ bytes: [UInt8], runPlain: ([UInt8], Int) throws -> PickleResult,
         runMain: ([UInt8], Int) throws -> PickleResult
     ) throws -> Pickles {
         let magic: PickleResult
@@ -137,21 +133,16 @@ public enum TorchLegacyReader {
         }
         guard case .bigInt(let value) = magic.root, value == Self.magic else { throw CheckpointError.badLegacyMagic }
         let version = try runPlain(bytes, magic.endOffset)
-        if checkShapes {
-            guard case .int(let number) = version.root else {
-                throw CheckpointError.unexpectedPickle(
-                    reason: "legacy protocol version is not an integer", offset: magic.endOffset)
-            }
-            guard number == Int64(protocolVersion) else {
-                throw CheckpointError.unsupportedLegacyProtocol(Int(clamping: number))
-            }
+        guard case .int(let number) = version.root else {
+            throw CheckpointError.unexpectedPickle(
+                reason: "legacy protocol version is not an integer", offset: magic.endOffset)
+        }
+        guard number == Int64(protocolVersion) else {
+            throw CheckpointError.unsupportedLegacyProtocol(Int(clamping: number))
         }
         let sysInfo = try runPlain(bytes, version.endOffset)
         let main = try runMain(bytes, sysInfo.endOffset)
         let keyList = try runPlain(bytes, main.endOffset)
-        let all = [("magic number", magic), ("protocol version", version), ("sys_info", sysInfo), ("object", main),
-                   ("storage keys", keyList)]
-        guard checkShapes else { return Pickles(main: main, keys: [], dataStart: keyList.endOffset, all: all) }
         guard let items = keyList.heap.list(keyList.root) else {
             throw CheckpointError.unexpectedPickle(reason: "storage key list is not a list", offset: main.endOffset)
         }
@@ -162,6 +153,6 @@ public enum TorchLegacyReader {
             }
             keys.append(key)
         }
-        return Pickles(main: main, keys: keys, dataStart: keyList.endOffset, all: all)
+        return Pickles(main: main, keys: keys, dataStart: keyList.endOffset)
     }
 }

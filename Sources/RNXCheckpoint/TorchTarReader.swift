@@ -245,18 +245,13 @@ public enum TorchTarReader {
         return records
     }
 
-    /// Every pickle of a tar checkpoint, for the scan: `sys_info`, `pickle`, each record of `tensors` and, when it
-    /// is complete, of `storages` (walked by their binary layout, whatever the pickles hold). Named
-    /// `ENTRY` or `ENTRY#N` (the Nth pickle of the entry, from 0).
-    static func pickles(path: String, unpickler: Unpickler, limits: PickleLimits) throws
+    /// The pickles of a tar checkpoint's records, for the scan (which reads `sys_info` and `pickle` itself): each
+    /// record of `tensors` and, when it is complete, of `storages`, walked by their binary layout whatever the
+    /// pickles hold. Named `ENTRY#N` (the Nth pickle of the entry, from 0).
+    static func recordPickles(_ archive: TarArchive, unpickler: Unpickler, limits: PickleLimits) throws
         -> [(name: String, result: PickleResult)]
     {
-        let archive = try archive(path: path)
         var found: [(name: String, result: PickleResult)] = []
-        for name in ["sys_info", "pickle"] {
-            guard let entry = archive.entry(name) else { continue }
-            found.append((name, try unpickler.run(try whole(archive, entry, limits: limits))))
-        }
         if let entry = archive.entry("tensors") {
             var records = RecordCursor(bytes: try whole(archive, entry, limits: limits), entry: entry)
             let first = try records.pickle(unpickler)

@@ -22,7 +22,8 @@ extension PickleMachine {
                 var heap = PickleHeap()
                 heap.objects = nodes.map(\.object)
                 heap.persistentIDOffsets = persistentIDOffsets
-                return PickleResult(root: root, heap: heap, globals: globals, endOffset: position, proto: proto)
+                return PickleResult(
+                    root: root, heap: heap, globals: globals, references: references, endOffset: position, proto: proto)
             }
             try step(decoded)
         }
@@ -187,6 +188,13 @@ extension PickleMachine {
         case .stackGlobal:
             let name = try pop()
             let module = try pop()
+            if scanning, let computed = computedGlobal(module: module, name: name) {
+                // Python would import whatever the computed strings turn out to be: recorded, never guessed.
+                try push(try allocate(.fixed(.global(try admitGlobal(module: computed.module, name: computed.name))),
+                                      childDepth: 0))
+                globalOffsets[nodes.count - 1] = opcodeOffset
+                return
+            }
             guard case .string(let moduleName) = module, case .string(let globalName) = name else {
                 throw PickleError.wrongType(
                     opcode: op.name, expected: "two strings", found: "\(kindName(module)) and \(kindName(name))",
@@ -242,6 +250,14 @@ extension PickleMachine {
         }
     }
 
+    /// Under `.scanOnly`, the name STACK_GLOBAL imports when its operands are not both strings in the file: each
+    /// operand that is not a string is `PickleScan.computed`. Nil when both are strings (or not scanning).
+    func computedGlobal(module: PickleValue, name: PickleValue) -> GlobalName? {
+        func text(_ value: PickleValue) -> String? { if case .string(let string) = value { string } else { nil } }
+        if text(module) != nil && text(name) != nil { return nil }
+        return GlobalName(module: text(module) ?? PickleScan.computed, name: text(name) ?? PickleScan.computed)
+    }
+
     /// Consecutive key, value pairs of `items`.
     func pairs(_ items: [PickleValue]) throws(PickleError) -> [(key: PickleValue, value: PickleValue)] {
         guard items.count % 2 == 0 else { throw PickleError.oddItemCount(opcode: opcode.name, offset: opcodeOffset) }
@@ -262,6 +278,7 @@ extension PickleMachine {
 
     /// APPEND and APPENDS: lists grow, instances record the items.
     func append(_ items: [PickleValue], to target: PickleValue) throws(PickleError) {
+        if changedGlobal(target) != nil { return }
         let index = try mutableTarget(target)
         switch nodes[index] {
         case .list(let box):
@@ -278,6 +295,7 @@ extension PickleMachine {
 
     /// SETITEM and SETITEMS: dicts and instances take key, value pairs.
     func setItems(_ pairs: [(key: PickleValue, value: PickleValue)], on target: PickleValue) throws(PickleError) {
+        if changedGlobal(target) != nil { return }
         let index = try mutableTarget(target)
         switch nodes[index] {
         case .dict(let box):
@@ -294,6 +312,7 @@ extension PickleMachine {
 
     /// ADDITEMS: sets take elements, instances record them as list items (CPython calls their `add`).
     func addItems(_ items: [PickleValue], to target: PickleValue) throws(PickleError) {
+        if changedGlobal(target) != nil { return }
         let index = try mutableTarget(target)
         switch nodes[index] {
         case .set(let box):
@@ -309,8 +328,10 @@ extension PickleMachine {
 
     /// BUILD: only instances take a state.
     func build(_ state: PickleValue, on target: PickleValue) throws(PickleError) {
+        if changedGlobal(target) != nil { return }
         let index = try mutableTarget(target)
         guard case .instance(let box) = nodes[index] else { throw refuse(index) }
+        recordUse(box.instance.callee)
         box.instance.state = state
         try filled(index, childDepth: depth(of: state))
     }

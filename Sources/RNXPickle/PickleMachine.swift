@@ -38,6 +38,14 @@ final class PickleMachine {
     /// Byte offset of each persistent id's opcode, by heap index.
     var persistentIDOffsets: [Int: Int] = [:]
     var globals: [GlobalReference] = []
+    /// Under `.scanOnly`: every naming and the first use per opcode of each global (see `PickleScan`).
+    var references: [PickleScan.Reference] = []
+    /// The (global, opcode) uses already in `references`.
+    var recordedUses: Set<UseKey> = []
+    /// Whether the policy is `.scanOnly`, tested on hot paths.
+    let scanning: Bool
+    /// Where the pickle starts.
+    let start: Int
     var proto = 0
     /// Offset of the opcode that created the newest heap object (see `isFresh`).
     var lastAllocation = -1
@@ -46,7 +54,9 @@ final class PickleMachine {
         self.bytes = bytes
         self.limits = limits
         self.policy = policy
+        if case .scanOnly = policy { scanning = true } else { scanning = false }
         self.position = max(0, min(start, bytes.count))
+        self.start = self.position
         let (limitEnd, overflow) = self.position.addingReportingOverflow(max(0, limits.maxBytes))
         self.end = overflow ? bytes.count : min(bytes.count, limitEnd)
     }
@@ -391,20 +401,46 @@ final class PickleMachine {
             throw PickleError.disallowedGlobal(module: global.module, name: global.name, offset: opcodeOffset)
         }
         globals.append(GlobalReference(global: global, offset: opcodeOffset))
+        if scanning { references.append(PickleScan.Reference(global: global, offset: opcodeOffset, opcode: opcode.name)) }
         return global
+    }
+
+    /// A (global, opcode) pair, for recording each kind of use of a global once.
+    struct UseKey: Hashable {
+        let global: GlobalName
+        let opcode: Opcode
+    }
+
+    /// Under `.scanOnly`, records the running opcode's use of `global` the first time this opcode uses it.
+    func recordUse(_ global: GlobalName) {
+        guard scanning, recordedUses.insert(UseKey(global: global, opcode: opcode)).inserted else { return }
+        references.append(PickleScan.Reference(global: global, offset: opcodeOffset, opcode: opcode.name))
+    }
+
+    /// Under `.scanOnly`, the global that `target` (the object an APPEND, SETITEM, ADDITEMS or BUILD changes)
+    /// is, after recording the change as a use of it: Python would call its `append`, `__setitem__`, `add` or
+    /// `__setstate__` (or set its attributes), e.g. `os.environ['LD_PRELOAD'] = ...`. Nil for other targets.
+    func changedGlobal(_ target: PickleValue) -> GlobalName? {
+        guard scanning, case .fixed(.global(let name))? = node(target) else { return nil }
+        recordUse(name)
+        return name
     }
 
     /// The global `value` refers to; nil, under `.scanOnly` only, for any other value, whose call is then
     /// recorded as an opaque call (see `GlobalName.opaqueCall`) so that the scan goes on to later globals.
     func callee(_ value: PickleValue, bareNew: Bool = false) throws(PickleError) -> GlobalName? {
         if case .fixed(.global(let name))? = node(value) {
+            recordUse(name)
             guard policy.admitsCall(of: name, bareNew: bareNew) else {
                 let offset = if case .object(let id) = value { globalOffsets[id.index] ?? opcodeOffset } else { opcodeOffset }
                 throw PickleError.disallowedGlobal(module: name.module, name: name.name, offset: offset)
             }
             return name
         }
-        if case .scanOnly = policy { return nil }
+        if scanning {
+            recordUse(.opaqueCall)
+            return nil
+        }
         throw PickleError.callOfNonGlobal(opcode: opcode.name, found: kindName(value), offset: opcodeOffset)
     }
 

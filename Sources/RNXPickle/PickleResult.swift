@@ -7,6 +7,8 @@ public struct PickleResult: Sendable {
     /// Every global referenced (by GLOBAL, STACK_GLOBAL or INST), in order of appearance, under the name CPython 3
     /// would import (protocol 0-2 names such as `__builtin__.set` are mapped as CPython's `fix_imports` does).
     public var globals: [GlobalReference]
+    /// Under `GlobalPolicy.scanOnly` only: each naming and first use of a global by opcode (see `PickleScan`).
+    public var references: [PickleScan.Reference] = []
     /// Byte offset just past the STOP opcode (torch's legacy format continues after it).
     public var endOffset: Int
     /// The protocol given by the (last) PROTO opcode, or 0 if there was none.

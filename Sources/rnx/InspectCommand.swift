@@ -13,12 +13,11 @@ struct InspectCommand: ParsableCommand {
             nested in a training checkpoint (state_dict, model, model_state_dict, net, ema, ...) is found, and \
             'module.' and '_orig_mod.' prefixes are stripped; the other entries (epoch, arch, ...) are shown.
 
-            --globals lists every global each pickle references and flags those outside rnx's allowlist. It \
-            parses the pickle without running it, so it works on files the normal load refuses (malicious ones); \
-            the class names of pickled modules and TorchScript archives are listed as outside the allowlist too \
-            (the normal load records them as names). Its exit status is 0 when every global is allowed and 1 \
-            when some are not (the report is still printed, and stderr names them); a file that cannot be \
-            parsed at all exits 65.
+            --globals is `rnx scan FILE`: every global every pickle of the file references, with its byte offset \
+            and opcode, rated allowed, data or dangerous. It parses the pickles without running them, so it works \
+            on files the normal load refuses (malicious ones). Its exit status is 0 when nothing dangerous is \
+            referenced and 1 when something is (the report is still printed, and stderr names it); a file that \
+            cannot be parsed exits 65. See `rnx scan --help`.
 
             --check-data also reads every tensor's bytes once (memory for one tensor at a time), checking what \
             the directory and pickle cannot: zip CRC-32s, storage sizes against the bytes present, views inside \
@@ -38,7 +37,7 @@ struct InspectCommand: ParsableCommand {
     @Flag(help: "Print JSON for scripts: a 'tensors' list of {name, dtype, shape, elements, bytes}, totals and details.")
     var json = false
 
-    @Flag(help: "List every global the pickle references, flagging those outside the allowlist (exit 1 if any).")
+    @Flag(help: "Scan the pickles as `rnx scan FILE` does: every global, rated (exit 1 if any is dangerous).")
     var globals = false
 
     @Flag(help: "Also read every tensor's bytes, checking zip CRCs, storage sizes and view bounds.")
@@ -49,10 +48,8 @@ struct InspectCommand: ParsableCommand {
 
     func run() throws {
         if globals {
-            let report = try onFile(file) { GlobalsReport(path: file, scan: try GlobalScan.scan(path: file, limits: pickleLimits.limits)) }
-            print(json ? try report.json() : report.text())
-            let refused = report.refused.map(\.global)
-            if !refused.isEmpty { throw FileError(path: file, underlying: CheckpointError.refusedGlobals(refused)) }
+            // The same scan as `rnx scan FILE`, with its report and exit status.
+            try ScanCommand.scan([file], json: json, limits: pickleLimits)
             return
         }
         let report = try onFile(file) {

@@ -90,6 +90,7 @@ struct PickleLimitOptions: ParsableArguments {
         case PickleError.tooManyObjects: "--max-pickle-objects"
         case CheckpointError.pickleUnfoldsTooLarge: "--max-pickle-unfolded"
         case CheckpointError.recordTooLarge(let entry, _, _) where entry.hasSuffix(".pkl"): "--max-pickle-bytes"
+        case CheckpointError.brokenPickle(_, let inner): option(raising: inner)
         default: nil
         }
     }

@@ -24,6 +24,7 @@ struct RNXCommand: ParsableCommand {
         subcommands: [
             ArchsCommand.self,
             InspectCommand.self,
+            ScanCommand.self,
             SummaryCommand.self,
             DiagramCommand.self,
             ConvertCommand.self,

@@ -93,32 +93,32 @@ struct InspectCommandTests {
         #expect(result.stdout.contains("\n0.weight "), "\(result)")
     }
 
-    /// --globals parses without executing: the malicious file gets its report, then exit 1 naming the global.
+    /// --globals is the scan: the malicious file gets its report, then exit 1 naming the global and its reason.
     @Test func globalsFlagsDangerousGlobals() throws {
         let path = Fixtures.path("checkpoints/errors/os-system.pth")
         let result = try RNXProcess.run(["inspect", "--globals", path])
         #expect(result.status == 1, "\(result)")
-        let refused = result.stdout.split(separator: "\n").first { $0.contains("posix.system") }
-        #expect(refused?.hasPrefix("REFUSED") == true, "\(result)")
-        #expect(result.stderr == "rnx: \(path): pickle references 1 global outside rnx's allowlist: posix.system\n")
+        #expect(result.stdout.contains("    dangerous  posix.system  GLOBAL  byte 13: runs a shell command\n"), "\(result)")
+        #expect(result.stderr == "rnx: \(path): dangerous: pickle references 1 dangerous global: posix.system (runs a shell command)\n")
     }
 
     @Test func globalsOfACleanFileExit0() throws {
         let result = try RNXProcess.run(["inspect", "--globals", "--json", Fixtures.path("checkpoints/resnet20-cifar10.pth")])
         #expect(result.status == 0, "\(result)")
         let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
-        let globals = try #require(json["globals"] as? [[String: Any]])
-        let names = Set(globals.compactMap { $0["global"] as? String })
+        let file = try #require((json["files"] as? [[String: Any]])?.first)
+        let globals = (file["pickles"] as? [[String: Any]] ?? []).flatMap { $0["globals"] as? [[String: Any]] ?? [] }
+        let names = Set(globals.compactMap { "\($0["module"] ?? "").\($0["name"] ?? "")" })
         // What torch 2.15 writes for a float state dict (pickletools shows these GLOBAL opcodes).
         #expect(names == ["collections.OrderedDict", "torch._utils._rebuild_tensor_v2", "torch.FloatStorage", "torch.LongStorage"])
-        #expect((json["refused"] as? [String])?.isEmpty == true)
+        #expect(file["verdict"] as? String == "clean")
     }
 
-    /// The TorchScript archive and the whole model, refused by the normal load, are scanned; their classes are flagged.
+    /// The TorchScript archive and the whole model, refused by the normal load, are scanned; their classes are data.
     @Test func globalsScansFilesTheLoadRefuses() throws {
         let result = try RNXProcess.run(["inspect", "--globals", Fixtures.path("checkpoints/whole-module.pth")])
-        #expect(result.status == 1, "\(result)")
-        #expect(result.stdout.contains("torch.nn.modules.container.Sequential"))
+        #expect(result.status == 0, "\(result)")
+        #expect(result.stdout.contains("data       torch.nn.modules.container.Sequential"), "\(result)")
         let script = try RNXProcess.run(["inspect", "--globals", Fixtures.path("checkpoints/torchscript.pt")])
         #expect(script.stdout.contains("constants.pkl"), "\(script)")
     }
@@ -138,6 +138,6 @@ struct InspectCommandTests {
         #expect(result.stdout.contains("\n  origin = gen_safetensors.py"))
         let globals = try RNXProcess.run(["inspect", "--globals", Fixtures.path("safetensors/cifar-tiny.safetensors")])
         #expect(globals.status == 0)
-        #expect(globals.stdout.contains("no pickle: safetensors files reference no globals"))
+        #expect(globals.stdout.contains(": clean (safetensors: holds no pickle)"), "\(globals)")
     }
 }

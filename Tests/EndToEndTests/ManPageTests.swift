@@ -6,7 +6,7 @@ import Testing
 struct ManPageTests {
     static let subcommands = [
         "archs", "inspect", "summary", "diagram", "convert", "export", "verify", "run", "validate", "bench",
-        "predict", "preprocess",
+        "predict", "preprocess", "scan",
     ]
 
     @Test(arguments: subcommands)

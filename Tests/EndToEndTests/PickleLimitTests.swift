@@ -56,7 +56,7 @@ struct PickleLimitTests {
 
     /// Every command that reads a checkpoint takes the limits.
     @Test(arguments: [
-        ["inspect"], ["inspect", "--globals"], ["summary"], ["run", "--input", "x.npy", "--output", "y.npy"],
+        ["inspect"], ["inspect", "--globals"], ["scan"], ["summary"], ["run", "--input", "x.npy", "--output", "y.npy"],
         ["validate"], ["bench"], ["convert", "--force", "OUT"],
     ])
     func everyReadingCommandAppliesTheLimits(_ command: [String]) throws {

@@ -41,7 +41,8 @@ peak_rss_mib() {
 # cpu_seconds CMD...: user + system CPU seconds of CMD.
 cpu_seconds() {
     /usr/bin/time -f '%U %S' -o "$BENCH_DIR/.cpu" "$@" >/dev/null 2>&1 || true
-    awk '{ printf "%.2f", $1 + $2 }' "$BENCH_DIR/.cpu"
+    # The last line: GNU time writes 'Command exited with non-zero status N' first when it does.
+    awk 'END { printf "%.2f", $1 + $2 }' "$BENCH_DIR/.cpu"
 }
 
 # AWK_MEDIAN: an awk function for the scripts' awk programs: median(a, n) of a[1..n], sorting a in place.

@@ -3,7 +3,7 @@
 #
 # The library targets are compiled by SwiftPM with coverage (-sanitize=fuzzer) and AddressSanitizer into
 # .build-fuzz; each harness is then linked by swiftc with libFuzzer's main and the object files it needs.
-# Usage: scripts/fuzz/build.sh [pickle|torchzip|legacy|safetensors|tar|image|hfconfig|onnx]...   (default: all eight)
+# Usage: scripts/fuzz/build.sh [pickle|torchzip|legacy|safetensors|tar|image|hfconfig|onnx|scan]...   (default: all nine)
 set -eu
 cd "$(dirname "$0")/../.."
 SWIFT_BIN=${SWIFT_BIN:-$(dirname "$(command -v swift || echo /opt/swift/usr/bin/swift)")}
@@ -43,7 +43,7 @@ link() {
 }
 # RNXCheckpoint's writers register interrupted outputs with the C signal handler of COutputCleanup.
 CHECKPOINT_OBJECTS=$(objects RNXTensor RNXPickle COutputCleanup RNXCheckpoint)
-targets=${*:-pickle torchzip legacy safetensors tar image hfconfig onnx}
+targets=${*:-pickle torchzip legacy safetensors tar image hfconfig onnx scan}
 for t in $targets; do
     rm -f ".build-fuzz/fuzz-$t"
     case $t in
@@ -52,6 +52,7 @@ for t in $targets; do
     legacy) link legacy Fuzz/FuzzInput.swift Fuzz/FuzzTorchLegacy.swift $CHECKPOINT_OBJECTS ;;
     safetensors) link safetensors Fuzz/FuzzInput.swift Fuzz/FuzzSafetensors.swift $CHECKPOINT_OBJECTS ;;
     tar) link tar Fuzz/FuzzInput.swift Fuzz/FuzzTorchTar.swift $CHECKPOINT_OBJECTS ;;
+    scan) link scan Fuzz/FuzzInput.swift Fuzz/FuzzScan.swift $CHECKPOINT_OBJECTS ;;
     image) link image Fuzz/FuzzImage.swift $(objects RNXTensor CImageCodecs RNXImage) \
         -Xcc -fmodule-map-file=Sources/CImageCodecs/include/module.modulemap -ljpeg -lpng16 ;;
     hfconfig) link hfconfig Fuzz/FuzzTransformersConfig.swift $(objects RNXTensor RNXArch) ;;
@@ -61,6 +62,6 @@ for t in $targets; do
         -Xcc -fmodule-map-file=.build-fuzz/checkouts/swift-crypto/Sources/CCryptoBoringSSLShims/include/module.modulemap \
         -Xcc -fmodule-map-file=.build-fuzz/checkouts/swift-crypto/Sources/CXKCP/include/module.modulemap \
         -Xcc -fmodule-map-file=.build-fuzz/checkouts/swift-crypto/Sources/CXKCPShims/include/module.modulemap ;;
-    *) echo "fuzz: unknown target $t (pickle, torchzip, legacy, safetensors, tar, image, hfconfig, onnx)" >&2; exit 64 ;;
+    *) echo "fuzz: unknown target $t (pickle, torchzip, legacy, safetensors, tar, image, hfconfig, onnx, scan)" >&2; exit 64 ;;
     esac
 done

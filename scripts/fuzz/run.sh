@@ -4,11 +4,11 @@
 #
 # Limits passed to libFuzzer make resource bugs findings too: a run over 10 s is a hang (-timeout), a single
 # allocation over 512 MB or a process over 1.5 GB is reported (-malloc_limit_mb, -rss_limit_mb).
-# Usage: FUZZ_SECONDS=60 scripts/fuzz/run.sh [pickle|torchzip|legacy|safetensors|tar|image|hfconfig|onnx]...
+# Usage: FUZZ_SECONDS=60 scripts/fuzz/run.sh [pickle|torchzip|legacy|safetensors|tar|image|hfconfig|onnx|scan]...
 set -u
 cd "$(dirname "$0")/../.."
 SECONDS_EACH=${FUZZ_SECONDS:-60}
-targets=${*:-pickle torchzip legacy safetensors tar image hfconfig onnx}
+targets=${*:-pickle torchzip legacy safetensors tar image hfconfig onnx scan}
 # FUZZ_NO_BUILD=1 skips the build, so several run.sh can share one build (one per core).
 [ "${FUZZ_NO_BUILD:-0}" = 1 ] || scripts/fuzz/build.sh $targets || exit 1
 seeds=.build-fuzz/seeds-$$
@@ -23,6 +23,10 @@ find fixtures/images -type f \( -name '*.jpg' -o -name '*.png' \) -size -300k -e
 # Seeds: every committed checkpoint, safetensors and attack file; the pickle target gets the pickles inside them.
 find fixtures -type f \( -name '*.pth' -o -name '*.pt' -o -name '*.tar' -o -name '*.safetensors' -o -name '*.rnw' \
     -o -name '*.bin' \) -size -1100k -exec cp {} "$seeds/files/" \;
+# The scan target: those files and the scan corpus (raw pickles, .npy, .npz, zip tricks).
+mkdir -p "$seeds/scan"
+cp "$seeds/files/"* "$seeds/scan/" 2>/dev/null
+find fixtures/scan -type f ! -name EXPECTED.json -exec cp {} "$seeds/scan/" \;
 python3 - "$seeds" <<'PY'
 import os, sys, zipfile
 seeds = sys.argv[1]
@@ -48,6 +52,7 @@ for t in $targets; do
     image) seed_dir=$seeds/images; max_len=131072 ;;
     hfconfig) seed_dir=$seeds/configs; max_len=65536 ;;
     onnx) seed_dir=$seeds/onnx; max_len=131072 ;;
+    scan) seed_dir=$seeds/scan; max_len=65536 ;;
     *) seed_dir=$seeds/files; max_len=65536 ;;
     esac
     log=$out/fuzz.log
