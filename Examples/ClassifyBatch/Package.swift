@@ -1,5 +1,5 @@
 // swift-tools-version:6.0
-// An example that depends on rnx: run a checkpoint on a NumPy batch and print each image's top classes.
+// An example that depends on rnx: run a checkpoint on a NumPy batch or classify photos, printing the top classes.
 import PackageDescription
 
 let package = Package(

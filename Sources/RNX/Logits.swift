@@ -33,11 +33,7 @@ public struct Logits: Sendable, Equatable {
     /// - Parameter image: a row index below ``imageCount``.
     /// - Returns: one probability per class, summing to 1.
     public func probabilities(image: Int) -> [Double] {
-        let row = self[image]
-        let largest = Double(row.max() ?? 0)
-        let exponentials = row.map { exp(Double($0) - largest) }
-        let sum = exponentials.reduce(0, +)
-        return exponentials.map { $0 / sum }
+        ClassScore.softmax(self[image])
     }
 
     /// The `k` highest-scoring classes of image `image`, best first; ties keep the lower class index first, so
@@ -48,19 +44,6 @@ public struct Logits: Sendable, Equatable {
     ///   - image: a row index below ``imageCount``.
     /// - Returns: the classes with their scores and probabilities.
     public func top(_ k: Int, image: Int) -> [ClassScore] {
-        let probabilities = probabilities(image: image)
-        let row = Array(self[image])
-        let order = row.indices.sorted { row[$0] > row[$1] || (row[$0] == row[$1] && $0 < $1) }
-        return order.prefix(max(0, k)).map { ClassScore(index: $0, logit: row[$0], probability: probabilities[$0]) }
+        ClassScore.top(k, of: self[image])
     }
-}
-
-/// One class of one image: its index in the classifier, its score and its softmax probability.
-public struct ClassScore: Sendable, Equatable {
-    /// The classifier row.
-    public let index: Int
-    /// The raw score.
-    public let logit: Float
-    /// The softmax probability, between 0 and 1.
-    public let probability: Double
 }

@@ -22,6 +22,9 @@ public final class Model: Sendable {
     public let recordedAdaptations: [Adaptation]
     /// The network itself, for callers that make a ``/RNXForward/ForwardPlan`` per input shape.
     public let forward: ForwardModel
+    /// One class name per classifier row: those the file records (a `.rnw`'s `labels`, a transformers config's
+    /// `id2label`), kept right through the adaptations, else ImageNet-1k's or CIFAR-10's, else `class_N`.
+    public let labels: [String]
 
     /// Loads the checkpoint at `url` (any format ``RNXCheckpoint/Checkpoint/init(contentsOf:limits:)`` opens).
     ///
@@ -41,6 +44,7 @@ public final class Model: Sendable {
         architectureName = loaded.architecture
         notes = loaded.notes
         recordedAdaptations = loaded.recordedAdaptations
+        labels = loaded.labels
     }
 
     /// A model of the named architecture with rnx's deterministic synthetic weights: for timing and for tests,
@@ -54,6 +58,7 @@ public final class Model: Sendable {
         architectureName = name.lowercased()
         notes = ["synthetic weights"]
         recordedAdaptations = []
+        labels = ClassLabels.defaults(for: config)
     }
 
     /// Runs the network on a batch: `input` is `[N, C, H, W]` float32 in row-major order, already normalised.

@@ -6,6 +6,8 @@
 @_exported import RNXCheckpoint
 @_exported import RNXConvert
 @_exported import RNXForward
+@_exported import RNXImage
 @_exported import RNXPickle
+@_exported import RNXPredict
 @_exported import RNXReport
 @_exported import RNXTensor

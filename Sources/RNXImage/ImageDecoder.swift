@@ -76,11 +76,13 @@ public struct ImageDecoder: Sendable {
         guard info.precision == 8 else { throw ImageError.unsupportedPrecision(bits: Int(info.precision)) }
         let (width, height, rgbBytes) = try checkedSize(info.width, info.height)
         let gray = Int(info.color_space) == Int(RNX_JPEG_GRAYSCALE.rawValue)
-        var pixels = [UInt8](repeating: 0, count: rgbBytes)
         // Gray is decoded into the last third of the buffer and widened in place from the left.
         let offset = gray ? 2 * width * height : 0
-        let status = pixels.withUnsafeMutableBufferPointer { out in
-            rnx_jpeg_decode(data, count, out.baseAddress! + offset, rgbBytes - offset, &info)
+        var status = Int32(0)
+        // Not zero-filled first: the decoder writes every byte (or fails, and the buffer is dropped).
+        var pixels = [UInt8](unsafeUninitializedCapacity: rgbBytes) { out, initialized in
+            status = rnx_jpeg_decode(data, count, out.baseAddress! + offset, rgbBytes - offset, &info)
+            initialized = rgbBytes
         }
         try check(status, info.message, .jpeg, precision: info.precision)
         if gray {
@@ -100,9 +102,11 @@ public struct ImageDecoder: Sendable {
         var info = rnx_png_info()
         try check(rnx_png_read_info(data, count, &info), info.message, .png)
         let (width, height, rgbBytes) = try checkedSize(info.width, info.height)
-        var pixels = [UInt8](repeating: 0, count: rgbBytes)
-        let status = pixels.withUnsafeMutableBufferPointer { out in
-            rnx_png_decode_rgb(data, count, out.baseAddress!, rgbBytes, &info)
+        var status = Int32(0)
+        // Not zero-filled first: libpng writes every row (or fails, and the buffer is dropped).
+        let pixels = [UInt8](unsafeUninitializedCapacity: rgbBytes) { out, initialized in
+            status = rnx_png_decode_rgb(data, count, out.baseAddress!, rgbBytes, &info)
+            initialized = rgbBytes
         }
         try check(status, info.message, .png)
         return RGBImage(width: width, height: height, pixels: pixels)

@@ -7,51 +7,186 @@
 /// `PRECISION_BITS` = 22 fractional bits (rounded away from zero); a horizontal pass over only the rows the vertical
 /// pass reads, rounded (`+ 1 << 21`) and clipped to uint8; then the vertical pass, rounded and clipped the same way.
 /// A pass whose size does not change is skipped, as in `ImagingResampleInner`.
+///
+/// Every output pixel depends only on its own coefficients and the source pixels under them, so a window of the
+/// result (the center crop that follows) can be computed alone, with the same integer sums as the whole image:
+/// ``resize(_:width:height:filter:window:row:)`` does only that window's work.
 public enum PILResize {
     static let precisionBits = 22
 
-    /// Per output pixel: the first source index, the number of taps, and `ksize` fixed-point weights.
+    /// A rectangle of the resized image: the only part computed.
+    public struct Window: Sendable, Equatable {
+        public var x: Int
+        public var y: Int
+        public var width: Int
+        public var height: Int
+
+        public init(x: Int, y: Int, width: Int, height: Int) {
+            self.x = x
+            self.y = y
+            self.width = width
+            self.height = height
+        }
+    }
+
+    /// Per output pixel of a range: the first source index, the number of taps, and `ksize` fixed-point weights.
     struct Coefficients {
         var ksize: Int
-        var bounds: [(start: Int, count: Int)]
+        var starts: [Int]
+        var counts: [Int]
         var weights: [Int32]
+
+        /// One past the last source index any output reads.
+        var end: Int { zip(starts, counts).map { $0 + $1 }.max() ?? 0 }
     }
 
     /// Resizes `image` to `width` × `height` with `filter`.
     public static func resize(_ image: RGBImage, width: Int, height: Int, filter: Interpolation) -> RGBImage {
         if width == image.width && height == image.height { return image }
         if filter == .nearest { return nearest(image, width: width, height: height) }
-        let horizontal = coefficients(inSize: image.width, outSize: width, filter: filter)
-        var vertical = coefficients(inSize: image.height, outSize: height, filter: filter)
-        var source = image
-        if width != image.width {
-            // Only the rows the vertical pass reads are resampled horizontally.
-            let first = vertical.bounds[0].start
-            let last = vertical.bounds[height - 1].start + vertical.bounds[height - 1].count
-            if height != image.height {
-                for index in vertical.bounds.indices { vertical.bounds[index].start -= first }
-            }
-            let rows = height != image.height ? first..<last : 0..<image.height
-            source = horizontalPass(image, rows: rows, coefficients: horizontal, width: width)
-        }
-        if height != image.height {
-            source = verticalPass(source, coefficients: vertical, height: height)
-        }
-        return source
+        return window(image, width: width, height: height, filter: filter,
+                      window: Window(x: 0, y: 0, width: width, height: height))
     }
 
-    /// `precompute_coeffs` followed by `normalize_coeffs_8bpc`, for the box (0, inSize).
-    static func coefficients(inSize: Int, outSize: Int, filter: Interpolation) -> Coefficients {
+    /// The `window` of `image` resized to `width` × `height` with `filter`, as its own image.
+    public static func window(
+        _ image: RGBImage, width: Int, height: Int, filter: Interpolation, window: Window
+    ) -> RGBImage {
+        let rowBytes = window.width * 3
+        let pixels = [UInt8](unsafeUninitializedCapacity: window.height * rowBytes) { buffer, count in
+            let base = buffer.baseAddress!
+            resize(image, width: width, height: height, filter: filter, window: window) { y, row in
+                (base + y * rowBytes).update(from: row.baseAddress!, count: rowBytes)
+            }
+            count = window.height * rowBytes
+        }
+        return RGBImage(width: window.width, height: window.height, pixels: pixels)
+    }
+
+    /// Resizes `image` to `width` × `height` with `filter` and hands each row of `window` (a rectangle inside
+    /// `width` × `height`), top to bottom, to `row` as `window.width * 3` RGB bytes, valid during the call.
+    public static func resize(
+        _ image: RGBImage, width: Int, height: Int, filter: Interpolation, window: Window,
+        row: (Int, UnsafeBufferPointer<UInt8>) -> Void
+    ) {
+        precondition(window.x >= 0 && window.y >= 0 && window.width > 0 && window.height > 0
+                     && window.x + window.width <= width && window.y + window.height <= height,
+                     "PILResize: the window is not inside the resized image")
+        if filter == .nearest {
+            let resized = nearest(image, width: width, height: height)
+            return rows(of: resized, window: window, row: row)
+        }
+        let needHorizontal = width != image.width
+        let needVertical = height != image.height
+        let columns = window.x..<(window.x + window.width)
+        let outRows = window.y..<(window.y + window.height)
+        let vertical = needVertical ? coefficients(inSize: image.height, outSize: height, filter: filter, outputs: outRows) : nil
+        // The source rows the vertical pass reads (or the window's rows when it is skipped).
+        let sourceRows = vertical.map { ($0.starts.min() ?? 0)..<$0.end } ?? outRows
+        image.pixels.withUnsafeBufferPointer { input in
+            let source = input.baseAddress!
+            let inRowBytes = image.width * 3
+            if needHorizontal {
+                let horizontal = coefficients(inSize: image.width, outSize: width, filter: filter, outputs: columns)
+                let rowBytes = window.width * 3
+                withUnsafeTemporaryAllocation(of: UInt8.self, capacity: sourceRows.count * rowBytes) { temporary in
+                    let out = temporary.baseAddress!
+                    for (index, y) in sourceRows.enumerated() {
+                        horizontalRow(source + y * inRowBytes, into: out + index * rowBytes, horizontal)
+                    }
+                    finish(out, rowStride: rowBytes, firstRow: sourceRows.lowerBound, vertical: vertical,
+                           window: window, row: row)
+                }
+            } else {
+                finish(source + window.x * 3, rowStride: inRowBytes, firstRow: 0, vertical: vertical,
+                       window: window, row: row)
+            }
+        }
+    }
+
+    /// The vertical pass (or none) over horizontally resampled rows: `input` is source row `firstRow`, each row
+    /// `rowStride` bytes apart and `window.width * 3` bytes used.
+    private static func finish(
+        _ input: UnsafePointer<UInt8>, rowStride: Int, firstRow: Int, vertical: Coefficients?, window: Window,
+        row: (Int, UnsafeBufferPointer<UInt8>) -> Void
+    ) {
+        let rowBytes = window.width * 3
+        guard let vertical else {
+            for y in 0..<window.height {
+                row(y, UnsafeBufferPointer(start: input + (window.y + y - firstRow) * rowStride, count: rowBytes))
+            }
+            return
+        }
+        withUnsafeTemporaryAllocation(of: Int32.self, capacity: rowBytes) { sums in
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: rowBytes) { line in
+                let sums = sums.baseAddress!, line = line.baseAddress!
+                let rounding = Int32(1) << Int32(precisionBits - 1)
+                vertical.weights.withUnsafeBufferPointer { weights in
+                    // Row by row: each output row is the weighted sum of whole source rows, accumulated in the
+                    // same order as Pillow's per-pixel loop (tap by tap), so the integer sums are identical.
+                    for yy in 0..<window.height {
+                        let start = vertical.starts[yy] - firstRow
+                        let k = weights.baseAddress! + yy * vertical.ksize
+                        sums.initialize(repeating: rounding, count: rowBytes)
+                        for tap in 0..<vertical.counts[yy] {
+                            let w = k[tap]
+                            let from = input + (start + tap) * rowStride
+                            for index in 0..<rowBytes { sums[index] &+= Int32(from[index]) &* w }
+                        }
+                        for index in 0..<rowBytes { line[index] = clip8(sums[index]) }
+                        row(yy, UnsafeBufferPointer(start: line, count: rowBytes))
+                    }
+                }
+            }
+        }
+    }
+
+    /// One row of the horizontal pass: `coefficients` output pixels from the RGB row at `line`.
+    @inline(__always)
+    private static func horizontalRow(_ line: UnsafePointer<UInt8>, into target: UnsafeMutablePointer<UInt8>,
+                                      _ coefficients: Coefficients) {
+        let rounding = Int32(1) << Int32(precisionBits - 1)
+        let ksize = coefficients.ksize
+        coefficients.weights.withUnsafeBufferPointer { weights in
+            coefficients.starts.withUnsafeBufferPointer { starts in
+                coefficients.counts.withUnsafeBufferPointer { counts in
+                    var k = weights.baseAddress!
+                    var out = target
+                    for xx in 0..<starts.count {
+                        var s0 = rounding, s1 = rounding, s2 = rounding
+                        var p = line + starts[xx] * 3
+                        for x in 0..<counts[xx] {
+                            let w = k[x]
+                            s0 &+= Int32(p[0]) &* w
+                            s1 &+= Int32(p[1]) &* w
+                            s2 &+= Int32(p[2]) &* w
+                            p += 3
+                        }
+                        out[0] = clip8(s0)
+                        out[1] = clip8(s1)
+                        out[2] = clip8(s2)
+                        out += 3
+                        k += ksize
+                    }
+                }
+            }
+        }
+    }
+
+    /// `precompute_coeffs` followed by `normalize_coeffs_8bpc`, for the box (0, inSize), for the output pixels in
+    /// `outputs` only.
+    static func coefficients(inSize: Int, outSize: Int, filter: Interpolation, outputs: Range<Int>) -> Coefficients {
         let scale = Double(Float(inSize)) / Double(outSize)
         let filterScale = max(scale, 1)
         let support = filter.support * filterScale
         let ksize = Int(support.rounded(.up)) * 2 + 1
-        var bounds: [(start: Int, count: Int)] = []
-        bounds.reserveCapacity(outSize)
-        var weights = [Int32](repeating: 0, count: outSize * ksize)
+        var starts: [Int] = [], counts: [Int] = []
+        starts.reserveCapacity(outputs.count)
+        counts.reserveCapacity(outputs.count)
+        var weights = [Int32](repeating: 0, count: outputs.count * ksize)
         var taps = [Double](repeating: 0, count: ksize)
         let one = Double(1 << precisionBits)
-        for xx in 0..<outSize {
+        for (index, xx) in outputs.enumerated() {
             let center = (Double(xx) + 0.5) * scale
             let ss = 1 / filterScale
             let xmin = max(Int(center - support + 0.5), 0)
@@ -64,11 +199,12 @@ public enum PILResize {
             }
             for x in 0..<max(xmax, 0) {
                 let k = ww != 0 ? taps[x] / ww : taps[x]
-                weights[xx * ksize + x] = Int32(k < 0 ? -0.5 + k * one : 0.5 + k * one)
+                weights[index * ksize + x] = Int32(k < 0 ? -0.5 + k * one : 0.5 + k * one)
             }
-            bounds.append((xmin, max(xmax, 0)))
+            starts.append(xmin)
+            counts.append(max(xmax, 0))
         }
-        return Coefficients(ksize: ksize, bounds: bounds, weights: weights)
+        return Coefficients(ksize: ksize, starts: starts, counts: counts, weights: weights)
     }
 
     /// `clip8`: the fixed-point sum shifted down and clipped to 0...255.
@@ -78,69 +214,14 @@ public enum PILResize {
         return UInt8(truncatingIfNeeded: min(max(shifted, 0), 255))
     }
 
-    static func horizontalPass(_ image: RGBImage, rows: Range<Int>, coefficients: Coefficients, width: Int) -> RGBImage {
-        var out = [UInt8](repeating: 0, count: rows.count * width * 3)
-        let ksize = coefficients.ksize
-        let rounding = Int32(1) << Int32(precisionBits - 1)
-        image.pixels.withUnsafeBufferPointer { input in
-            coefficients.weights.withUnsafeBufferPointer { weights in
-                out.withUnsafeMutableBufferPointer { output in
-                    let inRow = image.width * 3
-                    for (row, y) in rows.enumerated() {
-                        let line = input.baseAddress! + y * inRow
-                        let target = output.baseAddress! + row * width * 3
-                        for xx in 0..<width {
-                            let (start, count) = coefficients.bounds[xx]
-                            let k = weights.baseAddress! + xx * ksize
-                            var s0 = rounding, s1 = rounding, s2 = rounding
-                            var p = line + start * 3
-                            for x in 0..<count {
-                                let w = k[x]
-                                s0 &+= Int32(p[0]) &* w
-                                s1 &+= Int32(p[1]) &* w
-                                s2 &+= Int32(p[2]) &* w
-                                p += 3
-                            }
-                            target[xx * 3] = clip8(s0)
-                            target[xx * 3 + 1] = clip8(s1)
-                            target[xx * 3 + 2] = clip8(s2)
-                        }
-                    }
-                }
+    /// Hands the rows of `window` of `image` to `row`.
+    private static func rows(of image: RGBImage, window: Window, row: (Int, UnsafeBufferPointer<UInt8>) -> Void) {
+        image.pixels.withUnsafeBufferPointer { pixels in
+            for y in 0..<window.height {
+                let from = ((window.y + y) * image.width + window.x) * 3
+                row(y, UnsafeBufferPointer(rebasing: pixels[from..<(from + window.width * 3)]))
             }
         }
-        return RGBImage(width: width, height: rows.count, pixels: out)
-    }
-
-    static func verticalPass(_ image: RGBImage, coefficients: Coefficients, height: Int) -> RGBImage {
-        let rowBytes = image.width * 3
-        var out = [UInt8](repeating: 0, count: height * rowBytes)
-        let ksize = coefficients.ksize
-        let rounding = Int32(1) << Int32(precisionBits - 1)
-        var sums = [Int32](repeating: 0, count: rowBytes)
-        image.pixels.withUnsafeBufferPointer { input in
-            coefficients.weights.withUnsafeBufferPointer { weights in
-                out.withUnsafeMutableBufferPointer { output in
-                    sums.withUnsafeMutableBufferPointer { sums in
-                        // Row by row: each output row is the weighted sum of whole source rows, accumulated in the
-                        // same order as Pillow's per-pixel loop (tap by tap), so the integer sums are identical.
-                        for yy in 0..<height {
-                            let (start, count) = coefficients.bounds[yy]
-                            let k = weights.baseAddress! + yy * ksize
-                            for index in 0..<rowBytes { sums[index] = rounding }
-                            for y in 0..<count {
-                                let w = k[y]
-                                let line = input.baseAddress! + (start + y) * rowBytes
-                                for index in 0..<rowBytes { sums[index] &+= Int32(line[index]) &* w }
-                            }
-                            let target = output.baseAddress! + yy * rowBytes
-                            for index in 0..<rowBytes { target[index] = clip8(sums[index]) }
-                        }
-                    }
-                }
-            }
-        }
-        return RGBImage(width: image.width, height: height, pixels: out)
     }
 
     /// NEAREST as `_resize` does it: an affine scale (`ImagingScaleAffine`) whose source position starts at half a

@@ -74,35 +74,79 @@ public struct Preprocessing: Sendable, Equatable {
 
     /// The resized and center-cropped 8-bit image, before ToTensor (what the tests compare with PIL's).
     public func resizedAndCropped(_ image: RGBImage) throws -> RGBImage {
+        let size = try checkedResizedSize(image)
+        if let window = cropWindow(size) {
+            return PILResize.window(image, width: size.width, height: size.height, filter: interpolation, window: window)
+        }
+        let resized = PILResize.resize(image, width: size.width, height: size.height, filter: interpolation)
+        return Self.centerCrop(resized, size: crop)
+    }
+
+    /// The resized size, refused when it would be too large to hold.
+    private func checkedResizedSize(_ image: RGBImage) throws -> (width: Int, height: Int) {
         let size = resizedSize(width: image.width, height: image.height)
         let (pixels, overflow) = size.width.multipliedReportingOverflow(by: size.height)
         guard !overflow, pixels <= Self.maxResizedPixels else {
             throw ImageError.resizedTooLarge(width: image.width, height: image.height,
                                              resizedWidth: size.width, resizedHeight: size.height)
         }
-        let resized = PILResize.resize(image, width: size.width, height: size.height, filter: interpolation)
-        return Self.centerCrop(resized, size: crop)
+        return size
+    }
+
+    /// Where `center_crop` cuts the resized image, or nil when it pads (the crop is larger than a side).
+    private func cropWindow(_ size: (width: Int, height: Int)) -> PILResize.Window? {
+        guard crop <= size.width && crop <= size.height else { return nil }
+        let top = Int((Double(size.height - crop) / 2).rounded(.toNearestOrEven))
+        let left = Int((Double(size.width - crop) / 2).rounded(.toNearestOrEven))
+        return PILResize.Window(x: left, y: top, width: crop, height: crop)
     }
 
     /// `[3, crop, crop]` float32, channel-major: the tensor torchvision's transforms make of `image`.
     public func tensor(_ image: RGBImage) throws -> [Float] {
-        var out = [Float](repeating: 0, count: 3 * crop * crop)
-        try out.withUnsafeMutableBufferPointer { try write(image, into: $0) }
-        return out
+        let count = 3 * crop * crop
+        return try [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+            try write(image, into: buffer)
+            initialized = count
+        }
     }
 
     /// Writes `tensor(image)` into `output` (`3 * crop * crop` floats), e.g. one slot of a batch.
+    ///
+    /// Only the center crop is resampled (``PILResize/resize(_:width:height:filter:window:row:)``), and each row
+    /// goes straight from the resampler into the channel planes through a table of the 256 normalised values per
+    /// channel, each computed as torchvision does, `(Float(v) / 255 - mean) / std` in float32.
     public func write(_ image: RGBImage, into output: UnsafeMutableBufferPointer<Float>) throws {
-        let cropped = try resizedAndCropped(image)
+        let size = try checkedResizedSize(image)
         let plane = crop * crop
         precondition(output.count == 3 * plane, "Preprocessing.write: output has the wrong size")
-        let (m0, m1, m2) = (mean[0], mean[1], mean[2])
-        let (s0, s1, s2) = (std[0], std[1], std[2])
-        cropped.pixels.withUnsafeBufferPointer { pixels in
-            for index in 0..<plane {
-                output[index] = (Float(pixels[3 * index]) / 255 - m0) / s0
-                output[plane + index] = (Float(pixels[3 * index + 1]) / 255 - m1) / s1
-                output[2 * plane + index] = (Float(pixels[3 * index + 2]) / 255 - m2) / s2
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: 3 * 256) { table in
+            for channel in 0..<3 {
+                for value in 0..<256 {
+                    table[channel * 256 + value] = (Float(value) / 255 - mean[channel]) / std[channel]
+                }
+            }
+            let t0 = table.baseAddress!, t1 = t0 + 256, t2 = t0 + 512
+            let p0 = output.baseAddress!, p1 = p0 + plane, p2 = p0 + 2 * plane
+            let side = crop
+            func emit(_ y: Int, _ row: UnsafeBufferPointer<UInt8>) {
+                let offset = y * side
+                for x in 0..<side {
+                    p0[offset + x] = t0[Int(row[3 * x])]
+                    p1[offset + x] = t1[Int(row[3 * x + 1])]
+                    p2[offset + x] = t2[Int(row[3 * x + 2])]
+                }
+            }
+            if let window = cropWindow(size) {
+                PILResize.resize(image, width: size.width, height: size.height, filter: interpolation,
+                                 window: window, row: emit)
+            } else {
+                let cropped = Self.centerCrop(
+                    PILResize.resize(image, width: size.width, height: size.height, filter: interpolation), size: crop)
+                cropped.pixels.withUnsafeBufferPointer { pixels in
+                    for y in 0..<side {
+                        emit(y, UnsafeBufferPointer(rebasing: pixels[(y * side * 3)..<((y + 1) * side * 3)]))
+                    }
+                }
             }
         }
     }

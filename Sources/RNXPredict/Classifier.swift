@@ -66,7 +66,7 @@ public final class Classifier: Sendable {
 
     /// The `[N, 3, crop, crop]` input for `images`, preprocessed in parallel.
     public func tensor(_ images: [RGBImage]) throws -> [Float] {
-        let results = try preprocessBatch(images.count) { index, slot in
+        let results = preprocessing.batch(images.count, threads: threads) { index, slot in
             try preprocessing.write(images[index], into: slot)
         }
         if let failure = results.failures.first { throw failure.error }
@@ -79,51 +79,79 @@ public final class Classifier: Sendable {
         return try model.run(batch, shape: [count, 3, side, side], threads: threads, chunk: max(count, 1))
     }
 
-    /// What `preprocessBatch` made: the batch tensor, and the slots whose image failed (left zero).
-    public struct BatchResult: Sendable {
-        public var tensor: [Float]
-        public var failures: [(index: Int, error: Error)]
-    }
+    /// What ``preprocessBatch(_:_:)`` made: the batch tensor, and the slots whose image failed (left zero).
+    public typealias BatchResult = Preprocessing.Batch
 
     /// Fills slot `i` of a `[count, 3, crop, crop]` tensor with `fill(i, slot)` for each i, `threads` at a time;
     /// a slot whose `fill` throws is reported and left zero, the others go on.
     public func preprocessBatch(
         _ count: Int, _ fill: @Sendable (Int, UnsafeMutableBufferPointer<Float>) throws -> Void
     ) throws -> BatchResult {
-        let slotSize = 3 * preprocessing.crop * preprocessing.crop
-        var tensor = [Float](repeating: 0, count: count * slotSize)
-        let errors = ErrorSlots(count: count)
-        tensor.withUnsafeMutableBufferPointer { buffer in
-            nonisolated(unsafe) let base = buffer.baseAddress!
-            let workers = min(threads, count)
-            // Each worker takes images i ≡ w (mod workers): each writes only its own slots.
-            DispatchQueue.concurrentPerform(iterations: max(workers, 1)) { worker in
-                var index = worker
-                while index < count {
-                    let slot = UnsafeMutableBufferPointer(start: base + index * slotSize, count: slotSize)
-                    do { try fill(index, slot) } catch { errors.set(index, error) }
-                    index += max(workers, 1)
+        preprocessing.batch(count, threads: threads, fill)
+    }
+
+    /// Classifies the image files at `paths`, `batchSize` images per forward pass, and hands each file's outcome
+    /// to `each(index, outcome)` in order: its `top` classes, or why it could not be read (the others go on).
+    ///
+    /// While one batch runs through the network, the next is decoded and preprocessed on another thread, so the
+    /// cores the forward pass leaves idle do that work. Errors of the forward pass itself are thrown.
+    public func classify(
+        contentsOfFiles paths: [String], top: Int = 5, batchSize: Int = 8,
+        each: (Int, Result<[Prediction], Error>) throws -> Void
+    ) throws {
+        let size = max(1, batchSize)
+        let chunks = stride(from: 0, to: paths.count, by: size).map { $0..<min($0 + size, paths.count) }
+        guard let first = chunks.first else { return }
+        // The first batch gets every thread; later ones are made beside a forward pass, on one thread less.
+        var pending = PendingBatch(self, files: Array(paths[first]), threads: threads)
+        for (number, chunk) in chunks.enumerated() {
+            let batch = pending.wait()
+            if number + 1 < chunks.count {
+                pending = PendingBatch(self, files: Array(paths[chunks[number + 1]]), threads: max(1, threads - 1))
+            }
+            let failed = Dictionary(batch.failures.map { ($0.index, $0.error) }, uniquingKeysWith: { a, _ in a })
+            let good = (0..<chunk.count).filter { failed[$0] == nil }
+            var predictions: [Int: [Prediction]] = [:]
+            if !good.isEmpty {
+                let slot = 3 * preprocessing.crop * preprocessing.crop
+                var input = batch.tensor
+                if good.count < chunk.count {
+                    input = []
+                    input.reserveCapacity(good.count * slot)
+                    for index in good { input += batch.tensor[(index * slot)..<((index + 1) * slot)] }
+                }
+                let logits = try run(input, count: good.count)
+                for (row, index) in good.enumerated() {
+                    predictions[index] = Prediction.top(
+                        top, logits: logits[(row * labels.count)..<((row + 1) * labels.count)], labels: labels)
+                }
+            }
+            for index in 0..<chunk.count {
+                if let error = failed[index] {
+                    try each(chunk.lowerBound + index, .failure(error))
+                } else if let list = predictions[index] {
+                    try each(chunk.lowerBound + index, .success(list))
                 }
             }
         }
-        return BatchResult(tensor: tensor, failures: errors.failures)
     }
 }
 
-/// Per-image errors written from several threads, each to its own index.
-private final class ErrorSlots: @unchecked Sendable {
-    private var errors: [Error?]
-    private let lock = NSLock()
+/// A batch being decoded and preprocessed on a thread of its own.
+private final class PendingBatch: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    // Written once by the worker before it signals `done`, read only after waiting on it.
+    private var result: Preprocessing.Batch?
 
-    init(count: Int) { errors = Array(repeating: nil, count: count) }
-
-    func set(_ index: Int, _ error: Error) {
-        lock.lock()
-        errors[index] = error
-        lock.unlock()
+    init(_ classifier: Classifier, files: [String], threads: Int) {
+        DispatchQueue.global().async { [self] in
+            result = classifier.preprocessing.batch(contentsOfFiles: files, decoder: classifier.decoder, threads: threads)
+            done.signal()
+        }
     }
 
-    var failures: [(index: Int, error: Error)] {
-        errors.enumerated().compactMap { item in item.element.map { (item.offset, $0) } }
+    func wait() -> Preprocessing.Batch {
+        done.wait()
+        return result ?? Preprocessing.Batch(tensor: [], failures: [])
     }
 }

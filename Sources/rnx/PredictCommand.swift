@@ -83,43 +83,23 @@ struct PredictCommand: ParsableCommand {
         let bar = ProgressBar(label: "predict")
         let started = Date()
         var firstFailure: Int32?
-        var start = 0
-        while start < files.count {
-            let chunk = Array(files[start..<min(start + batch, files.count)])
-            let decoder = classifier.decoder
-            let result = try classifier.preprocessBatch(chunk.count) { index, slot in
-                let image = try decoder.decode(contentsOfFile: chunk[index])
-                try preprocessing.write(image, into: slot)
-            }
-            let failed = Dictionary(result.failures.map { ($0.index, $0.error) }, uniquingKeysWith: { a, _ in a })
-            let good = chunk.indices.filter { failed[$0] == nil }
-            var predictions: [Int: [Prediction]] = [:]
-            if !good.isEmpty {
-                let slot = 3 * preprocessing.crop * preprocessing.crop
-                var packed: [Float] = []
-                packed.reserveCapacity(good.count * slot)
-                for index in good { packed += result.tensor[(index * slot)..<((index + 1) * slot)] }
-                let logits = try onFile(model) { try classifier.run(packed, count: good.count) }
-                let classes = names.count
-                for (row, index) in good.enumerated() {
-                    predictions[index] = Prediction.top(
-                        top, logits: logits[(row * classes)..<((row + 1) * classes)], labels: names)
-                }
-            }
-            for (index, file) in chunk.enumerated() {
-                if let error = failed[index] {
+        // The forward pass's own failures name the model; each image's name its file.
+        try onFile(model) {
+            try classifier.classify(contentsOfFiles: files, top: top, batchSize: batch) { index, outcome in
+                let file = files[index]
+                switch outcome {
+                case .success(let list):
+                    output.image(file: file, predictions: list)
+                case .failure(let error):
                     let (message, status) = ErrorReport.render(error)
                     let text = message ?? String(describing: error)
                     FileHandle.standardError.write(Data("rnx: \(file): \(text)\n".utf8))
                     firstFailure = firstFailure ?? status
                     output.failure(file: file, message: text)
-                } else if let list = predictions[index] {
-                    output.image(file: file, predictions: list)
                 }
+                let rate = Double(index + 1) / max(Date().timeIntervalSince(started), 1e-9)
+                bar.update(done: index + 1, total: files.count, note: String(format: "%.1f images/s", rate))
             }
-            start += chunk.count
-            let rate = Double(start) / max(Date().timeIntervalSince(started), 1e-9)
-            bar.update(done: start, total: files.count, note: String(format: "%.1f images/s", rate))
         }
         bar.finish()
         output.end()

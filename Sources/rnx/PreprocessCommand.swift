@@ -1,5 +1,6 @@
 import ArgumentParser
 import RNXCheckpoint
+import RNXForward
 import RNXImage
 
 /// `rnx preprocess IMAGE... --output x.npy`: the exact tensor `rnx predict` feeds the model.
@@ -11,7 +12,8 @@ struct PreprocessCommand: ParsableCommand {
             The images (JPEG or PNG, recognised from their bytes; folders are walked) are decoded like PIL's \
             Image.open(f).convert("RGB") and transformed exactly as torchvision's Resize, CenterCrop, ToTensor and \
             Normalize do on a PIL image, so the batch equals a torchvision pipeline's (see --preset). Any image \
-            that cannot be read is an error and nothing is written. The result goes to rnx run --input.
+            that cannot be read is an error and nothing is written. Images are decoded several at a time \
+            (--threads). The result goes to rnx run --input.
 
             Example:
               rnx preprocess cat.jpg dog.png --preset imagenet --output batch.npy
@@ -26,20 +28,24 @@ struct PreprocessCommand: ParsableCommand {
 
     @OptionGroup(title: "Preprocessing") var preprocess: PreprocessOptions
 
+    @Option(help: ArgumentHelp("Images decoded and preprocessed at once (default: every core).", valueName: "T"))
+    var threads: Int?
+
+    func validate() throws {
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+    }
+
     func run() throws {
         let preprocessing = try preprocess.preprocessing(for: nil)
         let files = ImageFiles.collect(images)
         guard !files.isEmpty else { throw ValidationError("no JPEG or PNG files found in \(images.joined(separator: ", "))") }
-        let decoder = preprocess.decoder
         let side = preprocessing.crop
-        var values: [Float] = []
-        values.reserveCapacity(files.count * 3 * side * side)
-        for file in files {
-            let image = try onFile(file) { try decoder.decode(contentsOfFile: file) }
-            values += try onFile(file) { try preprocessing.tensor(image) }
-        }
+        let batch = preprocessing.batch(contentsOfFiles: files, decoder: preprocess.decoder,
+                                        threads: threads ?? ForwardThreads.defaultCount)
+        // The first image that failed, by position, as a serial run would have reported it.
+        if let failure = batch.failures.first { try onFile(files[failure.index]) { throw failure.error } }
         try onFile(output) {
-            try NumpyArray(shape: [files.count, 3, side, side], values: values).write(toFile: output)
+            try NumpyArray(shape: [files.count, 3, side, side], values: batch.tensor).write(toFile: output)
         }
     }
 }

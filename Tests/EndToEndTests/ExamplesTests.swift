@@ -19,7 +19,7 @@ struct ExamplesTests {
     /// ranked with numpy: image 0 → 7 0.1115, 0 0.1098, 9 0.1084; image 1 → 0 0.1123, 7 0.1108, 1 0.1092.
     @Test func classifyBatchPrintsTorchsTopClasses() throws {
         let result = try Self.run("ClassifyBatch", [
-            Fixtures.path("checkpoints/resnet20-cifar10.pth"), Fixtures.path("forward/input-cifar.npy"), "3",
+            Fixtures.path("checkpoints/resnet20-cifar10.pth"), Fixtures.path("forward/input-cifar.npy"), "--top", "3",
         ])
         #expect(result.status == 0, "\(result)")
         #expect(result.stdout == """
@@ -28,6 +28,32 @@ struct ExamplesTests {
             image 1: 0 0.1123, 7 0.1108, 1 0.1092
 
             """, "\(result)")
+    }
+
+    /// A photo through `Model.classify(imageAt:)`: the top 3 of torchvision's pipeline (PIL decode, Resize(32),
+    /// CenterCrop(32), ToTensor, Normalize, the model, softmax) as scripts/fixtures/gen_images.py recorded them in
+    /// fixtures/images/MANIFEST.json, with CIFAR-10's class names.
+    @Test func classifyBatchLabelsAPhotoAsTorchvisionDoes() throws {
+        struct Manifest: Decodable {
+            struct Entry: Decodable { let model: String; let file: String; let indices: [Int]; let probabilities: [Double] }
+            let probabilities: [Entry]
+        }
+        let manifest = try JSONDecoder().decode(Manifest.self, from: Fixtures.data("images/MANIFEST.json"))
+        let cifar10 = ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"]
+        let reference = try #require(manifest.probabilities.first {
+            $0.model == "checkpoints/resnet20-cifar10.pth" && $0.file == "photos/chelsea.jpg"
+        })
+        let expected = (0..<3).map { rank in
+            let index = reference.indices[rank]
+            return "\(cifar10[index]) (\(index)) \(String(format: "%.4f", reference.probabilities[rank]))"
+        }.joined(separator: ", ")
+        let result = try Self.run("ClassifyBatch", [
+            Fixtures.path("checkpoints/resnet20-cifar10.pth"), Fixtures.path("images/photos/chelsea.jpg"),
+        ])
+        #expect(result.status == 0, "\(result)")
+        #expect(result.stdout == "resnet20, 10 classes\nchelsea.jpg: \(expected)\n", "\(result)")
+        // The reference itself, so a regenerated manifest that changes it is noticed: cat first.
+        #expect(expected.hasPrefix("cat (3) 0.1101"), "\(expected)")
     }
 
     @Test func convertCheckpointWritesAnAdaptedFile() throws {
@@ -98,7 +124,7 @@ struct ExamplesTests {
 
     @Test func examplesReportUsage() throws {
         let result = try Self.run("ClassifyBatch", [])
-        #expect(result.status == 64 && result.stderr == "usage: ClassifyBatch MODEL INPUT.npy [K]\n", "\(result)")
+        #expect(result.status == 64 && result.stderr == "usage: ClassifyBatch MODEL INPUT.npy|IMAGE... [--top K]\n", "\(result)")
     }
 }
 

@@ -58,6 +58,53 @@ struct LibraryAPITests {
         #expect(Array(logits[1]) == [0, 0, 5])
     }
 
+    /// A photo in, labels out, through `Model`: torchvision's probabilities for the same pipeline (PIL decode,
+    /// Resize(32), CenterCrop(32), ToTensor, Normalize, the model, softmax), as gen_images.py recorded them in
+    /// fixtures/images/MANIFEST.json; the same again from the decoded pixels, and from a classifier over files.
+    @Test func modelClassifiesAPhotoAsTorchvisionDoes() throws {
+        struct Manifest: Decodable {
+            struct Entry: Decodable { let model: String; let file: String; let indices: [Int]; let probabilities: [Double] }
+            let probabilities: [Entry]
+        }
+        let manifest = try JSONDecoder().decode(Manifest.self, from: Fixtures.data("images/MANIFEST.json"))
+        let model = try Model(contentsOf: Self.checkpointURL)
+        #expect(model.labels.count == 10 && model.labels[3] == "cat" && model.preprocessing == Preprocessing(preset: .cifar))
+        let entries = manifest.probabilities.filter { $0.model == "checkpoints/resnet20-cifar10.pth" }
+        #expect(entries.count >= 4)
+        var files: [String] = []
+        for entry in entries {
+            let path = Fixtures.path("images/" + entry.file)
+            files.append(path)
+            let predictions = try model.classify(imageAt: URL(fileURLWithPath: path), top: 10, threads: 1)
+            #expect(predictions.map(\.index) == entry.indices, "\(entry.file)")
+            for (ours, theirs) in zip(predictions, entry.probabilities) {
+                #expect(abs(Double(ours.probability) - theirs) <= 1e-4, "\(entry.file)")
+            }
+            #expect(predictions.allSatisfy { $0.label == model.labels[$0.index] })
+            let pixels = try ImageDecoder().decode(contentsOfFile: path)
+            #expect(try model.classify(pixels, top: 10, threads: 1) == predictions)
+        }
+        // Many files, three per batch (the last batch short), one missing: each outcome in order.
+        files.insert(Fixtures.path("images/no-such-photo.jpg"), at: 2)
+        var outcomes: [Int: Result<[Prediction], Error>] = [:]
+        try model.classifier(threads: 2).classify(contentsOfFiles: files, top: 10, batchSize: 3) { index, outcome in
+            #expect(outcomes[index] == nil)
+            outcomes[index] = outcome
+        }
+        #expect(outcomes.count == files.count)
+        for (index, path) in files.enumerated() {
+            if index == 2 {
+                guard case .failure(let error) = outcomes[index] else { Issue.record("no failure"); continue }
+                guard case ImageError.cannotOpen = error else { Issue.record("\(error)"); continue }
+            } else {
+                let entry = entries[index < 2 ? index : index - 1]
+                #expect(path.hasSuffix(entry.file))
+                guard case .success(let predictions) = outcomes[index] else { Issue.record("\(path) failed"); continue }
+                #expect(predictions.map(\.index) == entry.indices, "\(path)")
+            }
+        }
+    }
+
     /// A conversion with an adaptation, progress through the callback (never printed), and the output's logits:
     /// the first four of torch's ten per image.
     @Test func conversionWritesAnAdaptedFileAndReportsProgress() throws {

@@ -17,5 +17,5 @@ fi
 work=$BENCH_DIR/predict
 mkdir -p "$work"
 echo "predict: 64 JPEG photos (320-640 px), resnet50 (synthetic weights), batch 8, $threads threads; $rounds rounds,"
-echo "rnx and PIL + torchvision alternating (order swapped every round); medians of the per-round figures"
-"$py" scripts/bench/predict_pairs.py "$rnx" "$work" "$rounds" "$threads" | sed -n "s/^  //p" | sed "s/^/  /"
+echo "rnx and PIL + torchvision alternating (order swapped every round); raw rounds (seconds), then the medians"
+"$py" scripts/bench/predict_pairs.py "$rnx" "$work" "$rounds" "$threads" | sed "s/^ *//; s/^/  /"
