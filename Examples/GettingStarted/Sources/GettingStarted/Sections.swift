@@ -48,4 +48,48 @@ func landingPage(pixels: [Float]) throws {
     let model = try Model(contentsOf: URL(fileURLWithPath: "resnet20-cifar10.pth"))
     let logits = try model.logits(for: pixels, shape: [1, 3, 32, 32])
     for score in logits.top(3, image: 0) { print(score.index, score.probability) }
+
+    for prediction in try model.classify(imageAt: URL(fileURLWithPath: "cat.jpg"), top: 3) {
+        print(prediction.label, prediction.probability)     // decoded like PIL, preprocessed like torchvision
+    }
+}
+
+/// The getting-started article's image step.
+func classifyAnImage(_ model: Model) throws {
+    let predictions = try model.classify(imageAt: URL(fileURLWithPath: "cat.jpg"), top: 5)
+    print(predictions[0].label, predictions[0].probability)
+}
+
+// The article "Classifying images".
+
+func classifyAPhoto() throws {
+    let model = try Model(contentsOf: URL(fileURLWithPath: "resnet50-0676ba61.pth"))
+    for prediction in try model.classify(imageAt: URL(fileURLWithPath: "cat.jpg"), top: 3) {
+        print(prediction.label, prediction.index, prediction.probability)    // tabby 281 0.52...
+    }
+}
+
+func classifyWithOtherSettings(_ model: Model, url: URL) throws {
+    let settings = Preprocessing(resize: 288, crop: 256, interpolation: .bicubic)
+    let top5 = try model.classify(imageAt: url, preprocessing: settings)
+    print(top5)
+}
+
+func classifyPixels(_ model: Model, requestBody: Data, rgbBytes: [UInt8]) throws {
+    let upload = try ImageDecoder(maxPixels: 40_000_000).decode(requestBody)    // Data, JPEG or PNG
+    let predictions = try model.classify(upload, top: 5)
+
+    let pixels = RGBImage(width: 640, height: 480, pixels: rgbBytes)            // 640 × 480 × 3 bytes
+    let best = try model.classify(pixels, top: 1)[0]
+    print(predictions, best)
+}
+
+func classifyMany(_ model: Model, paths: [String]) throws {
+    let classifier = try model.classifier()
+    try classifier.classify(contentsOfFiles: paths, top: 5, batchSize: 8) { index, outcome in
+        switch outcome {
+        case .success(let predictions): print(paths[index], predictions[0].label)
+        case .failure(let error): print(paths[index], error)     // one bad file; the others go on
+        }
+    }
 }
