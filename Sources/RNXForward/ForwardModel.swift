@@ -44,10 +44,13 @@ public final class ForwardModel: Sendable {
     var stem: ConvLayer { stemLayers[0] }
 
     /// Runs one pass over an `[N, C, H, W]` float32 input in row-major order and returns `[N, numClasses]` logits.
-    public func run(_ input: [Float], shape: [Int], threads: Int = ForwardThreads.defaultCount) throws -> [Float] {
+    public func run(
+        _ input: [Float], shape: [Int], threads: Int = ForwardThreads.defaultCount,
+        engine: ForwardEngine = .fromEnvironment
+    ) throws -> [Float] {
         guard shape.count == 4 else { throw ForwardError.inputRank(shape: shape) }
         let plan = try ForwardPlan(model: self, batch: shape[0], channels: shape[1], height: shape[2],
-                                   width: shape[3], threads: threads)
+                                   width: shape[3], threads: threads, engine: engine)
         return try plan.run(input)
     }
 }
