@@ -54,7 +54,7 @@ struct LayoutLogitsTests {
         return (x.values, x.shape)
     }
 
-    @Test(arguments: cases.map(\.key), [ForwardEngine.onednn, .openblas])
+    @Test(arguments: cases.map(\.key), ReferenceLogitsTests.engines)
     func matchesTheLibrary(key: String, engine: ForwardEngine) throws {
         let (_, config, inputName) = try #require(Self.cases.first { $0.key == key })
         let model = try ForwardModel(config: config, weights: SyntheticWeights(config: config))
