@@ -23,11 +23,13 @@ public enum ForwardEngine: String, Sendable, CaseIterable {
 public struct EngineReport: Sendable, Equatable {
     /// `oneDNN` or `OpenBLAS`.
     public let library: String
+    /// The library's version, `2.6.3` (oneDNN) or `0.3.21` (OpenBLAS).
     public let version: String
     /// The instruction set oneDNN dispatches to (`avx512_core_amx`), or OpenBLAS's core (`SkylakeX`).
     public let isa: String
     /// `rnx` (the automatic choice) or `user` (`RNX_ENGINE` or the API's `engine:`).
     public let chosenBy: String
+    /// One clause on why this engine.
     public let reason: String
 
     /// `engine: oneDNN 2.6.3, isa avx512_core_amx, fp32 strict, chosen by rnx: <reason>`.

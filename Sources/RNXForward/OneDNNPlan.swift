@@ -175,18 +175,7 @@ final class OneDNNPlan {
     private func adapt(_ source: Tensor, to md: dnnl_memory_desc_t, avoid: [Int]) throws -> Tensor {
         if OneDNN.equal(source.md, md) { return source }
         let target = try tensor(md, avoid: avoid + [source.buffer])
-        var from = source.md, to = md
-        let attr = try OneDNN.attributes()
-        defer { dnnl_primitive_attr_destroy(attr) }
-        var pd: dnnl_primitive_desc_t?
-        try OneDNN.check(dnnl_reorder_primitive_desc_create(&pd, &from, dnnl.engine, &to, dnnl.engine, attr),
-                         "dnnl_reorder_primitive_desc_create")
-        defer { dnnl_primitive_desc_destroy(pd) }
-        var primitive: dnnl_primitive_t?
-        try OneDNN.check(dnnl_primitive_create(&primitive, pd), "dnnl_primitive_create (reorder)")
-        guard let primitive else { throw ForwardError.engineFailure(call: "dnnl_primitive_create", status: -1) }
-        primitives.append(primitive)
-        ops.append(.primitive(primitive, [arg(cdnnl_arg_from, source.memory), arg(cdnnl_arg_to, target.memory)]))
+        try reorder(source, into: target)
         return target
     }
 
