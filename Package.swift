@@ -94,7 +94,7 @@ let package = Package(
         .testTarget(
             name: "RNXArchTests",
             dependencies: ["RNXTestSupport", "RNXArch", "RNXTensor", .product(name: "Crypto", package: "swift-crypto")]),
-        .testTarget(name: "RNXForwardTests", dependencies: ["RNXTestSupport", "RNXForward", "RNXArch", "RNXTensor", "RNXCheckpoint", "COpenBLAS"]),
+        .testTarget(name: "RNXForwardTests", dependencies: ["RNXTestSupport", "RNXForward", "RNXArch", "RNXTensor", "RNXCheckpoint", "COpenBLAS", "CDNNL"]),
         .testTarget(name: "RNXConvertTests", dependencies: ["RNXTestSupport", "RNXConvert", "RNXCheckpoint", "RNXArch", "RNXTensor"]),
         .testTarget(name: "RNXReportTests", dependencies: ["RNXTestSupport", "RNXReport", "RNXArch", "RNXCheckpoint", "RNXTensor"]),
         .testTarget(name: "RNXTests", dependencies: ["RNXTestSupport", "RNX"]),
