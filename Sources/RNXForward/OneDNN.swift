@@ -78,15 +78,6 @@ final class OneDNN: @unchecked Sendable {
         return md
     }
 
-    /// A descriptor of float32 `dims` with explicit element strides.
-    static func descriptor(_ dims: [Int], strides: [Int]) throws -> dnnl_memory_desc_t {
-        var md = dnnl_memory_desc_t()
-        let d = dims.map(Int64.init), s = strides.map(Int64.init)
-        try check(dnnl_memory_desc_init_by_strides(&md, Int32(d.count), d, dnnl_f32, s),
-                  "dnnl_memory_desc_init_by_strides")
-        return md
-    }
-
     static func equal(_ a: dnnl_memory_desc_t, _ b: dnnl_memory_desc_t) -> Bool {
         var a = a, b = b
         return dnnl_memory_desc_equal(&a, &b) != 0
