@@ -23,6 +23,11 @@ release: deps
 test: deps examples
 	$(SWIFT) build --build-tests
 	OPENBLAS_NUM_THREADS=1 $(SWIFT) test --skip-build
+	@# The reference logits again on oneDNN's lesser instruction sets (each capped at what this CPU has).
+	for isa in SSE41 AVX2 AVX512_CORE; do \
+	    ONEDNN_MAX_CPU_ISA=$$isa RNX_TEST_ENGINES=onednn OPENBLAS_NUM_THREADS=1 \
+	    $(SWIFT) test --skip-build --filter 'ReferenceLogitsTests|LayoutLogitsTests' || exit 1; \
+	done
 	@$(MAKE) --no-print-directory man-lint
 
 ## examples: the example packages of Examples/, which depend on rnx by path; they share one build folder, so the

@@ -35,6 +35,8 @@ let package = Package(
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CLibisal", providers: [.apt(["libisal-dev"])]),
         .systemLibrary(name: "COpenBLAS", providers: [.apt(["libopenblas-dev"])]),
+        // oneDNN, the forward pass's convolution engine (libdnnl.so.2, built with OpenMP).
+        .systemLibrary(name: "CDNNL", providers: [.apt(["libdnnl-dev"])]),
         .systemLibrary(name: "CMalloc"),
         // The signal handler that removes an interrupted output (async-signal-safe, so in C), and Linux flags.
         .target(name: "COutputCleanup"),
@@ -49,7 +51,7 @@ let package = Package(
             name: "RNXCheckpoint",
             dependencies: ["RNXTensor", "RNXPickle", "CLibzip", "CZlib", "CLibisal", "COutputCleanup"]),
         .target(name: "RNXArch", dependencies: ["RNXTensor"]),
-        .target(name: "RNXForward", dependencies: ["RNXTensor", "RNXPickle", "RNXArch", "RNXCheckpoint", "COpenBLAS", "CCPUID"]),
+        .target(name: "RNXForward", dependencies: ["RNXTensor", "RNXPickle", "RNXArch", "RNXCheckpoint", "COpenBLAS", "CCPUID", "CDNNL"]),
         .target(
             name: "RNXConvert",
             dependencies: [
@@ -92,7 +94,7 @@ let package = Package(
         .testTarget(
             name: "RNXArchTests",
             dependencies: ["RNXTestSupport", "RNXArch", "RNXTensor", .product(name: "Crypto", package: "swift-crypto")]),
-        .testTarget(name: "RNXForwardTests", dependencies: ["RNXTestSupport", "RNXForward", "RNXArch", "RNXTensor", "RNXCheckpoint", "COpenBLAS"]),
+        .testTarget(name: "RNXForwardTests", dependencies: ["RNXTestSupport", "RNXForward", "RNXArch", "RNXTensor", "RNXCheckpoint", "COpenBLAS", "CDNNL"]),
         .testTarget(name: "RNXConvertTests", dependencies: ["RNXTestSupport", "RNXConvert", "RNXCheckpoint", "RNXArch", "RNXTensor", "RNXForward"]),
         .testTarget(name: "RNXReportTests", dependencies: ["RNXTestSupport", "RNXReport", "RNXArch", "RNXCheckpoint", "RNXTensor"]),
         .testTarget(name: "RNXTests", dependencies: ["RNXTestSupport", "RNX"]),

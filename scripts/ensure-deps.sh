@@ -2,7 +2,7 @@
 # Makes sure the Debian packages rnx builds against are installed.
 # As root it installs what is missing with apt-get; otherwise it prints the one command to run and fails.
 set -eu
-packages="libzip-dev zlib1g-dev libisal-dev libopenblas-dev pkg-config time librsvg2-bin libjpeg62-turbo-dev libpng-dev"
+packages="libzip-dev zlib1g-dev libisal-dev libopenblas-dev pkg-config time librsvg2-bin libjpeg62-turbo-dev libpng-dev libdnnl-dev"
 missing=""
 for p in $packages; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

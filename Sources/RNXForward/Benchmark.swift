@@ -13,7 +13,9 @@ public struct Benchmark: Sendable {
     public let threads: Int
     /// Wall time of each timed pass, in milliseconds.
     public let times: [Double]
-    /// The BLAS kernels the passes ran, and why those.
+    /// The engine the passes ran on, and why that one.
+    public let engine: EngineReport
+    /// The BLAS kernels of the OpenBLAS engine (the one the passes ran on, or the fallback), and why those.
     public let kernels: KernelReport
 
     /// The median pass time: the figure `rnx bench` reports, as it shrugs off a shared machine's stray slow passes.
@@ -54,7 +56,7 @@ public struct Benchmark: Sendable {
             progress?(pass + 1, total)
         }
         return Benchmark(architecture: loaded.architecture, batch: batch, size: size, threads: threads, times: times,
-                         kernels: try BLAS.load().kernels)
+                         engine: plan.engine, kernels: try BLAS.load().kernels)
     }
 
     /// The report `rnx bench` prints.
@@ -65,6 +67,7 @@ public struct Benchmark: Sendable {
             String(format: "median: %.2f ms", medianMilliseconds),
             String(format: "min: %.2f ms", minimumMilliseconds),
             String(format: "throughput: %.1f images/s", imagesPerSecond),
+            engine.text,
             kernels.text,
         ].joined(separator: "\n")
     }
@@ -77,6 +80,7 @@ public struct Benchmark: Sendable {
             "\"median_ms\":\(medianMilliseconds.jsonNumber)", "\"min_ms\":\(minimumMilliseconds.jsonNumber)",
             "\"images_per_s\":\(imagesPerSecond.jsonNumber)",
             "\"times_ms\":[\(times.map(\.jsonNumber).joined(separator: ","))]",
+            "\"engine\":\(engine.json)",
             "\"blas\":\(kernels.json)",
         ]
         return "{" + fields.joined(separator: ",") + "}"

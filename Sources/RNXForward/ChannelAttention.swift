@@ -8,6 +8,14 @@ enum ChannelAttention: Sendable {
     /// EcaModule: `gate = sigmoid(conv1d(mean over channels))`, an odd kernel with zero padding `(k - 1) / 2`.
     case eca(kernel: [Float])
 
+    /// SE's hidden units per image (none for ECA).
+    var hiddenCount: Int {
+        switch self {
+        case .squeezeExcite(_, let reduced, _, _, _, _): reduced
+        case .eca: 0
+        }
+    }
+
     /// Scratch floats one pass needs per image: the means, the gate and SE's hidden layer.
     func scratchPerImage(channels: Int) -> Int {
         switch self {

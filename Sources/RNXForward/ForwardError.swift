@@ -29,6 +29,8 @@ public enum ForwardError: Error, Equatable, Sendable {
     case archWithName(name: String, arch: String)
     /// OpenBLAS could not be loaded (Debian: `libopenblas0`), so no forward pass can run.
     case blasUnavailable(reason: String)
+    /// A oneDNN call failed (`call`, and its `dnnl_status_t`).
+    case engineFailure(call: String, status: Int)
 }
 
 extension ForwardError: RNXError {
@@ -37,7 +39,7 @@ extension ForwardError: RNXError {
     public var category: ErrorCategory {
         switch self {
         case .invalidSetting, .archWithName: .usage
-        case .blasUnavailable: .io
+        case .blasUnavailable, .engineFailure: .io
         default: .badData
         }
     }
@@ -72,6 +74,8 @@ extension ForwardError: RNXError {
             "--arch \(arch) applies to model files; \(name) is an architecture name already"
         case .blasUnavailable(let reason):
             "cannot load OpenBLAS, which the forward pass needs (install libopenblas0): \(reason)"
+        case .engineFailure(let call, let status):
+            "oneDNN failed: \(call) returned status \(status)"
         }
     }
 }

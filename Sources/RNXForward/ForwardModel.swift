@@ -57,11 +57,15 @@ public final class ForwardModel: Sendable {
     ///   - input: `N·C·H·W` values, already normalised.
     ///   - shape: `[N, C, H, W]`; C must be the model's input channels.
     ///   - threads: threads for this pass; every core by default.
-    /// - Throws: ``ForwardError`` when the shape does not fit the network or OpenBLAS cannot be loaded.
-    public func run(_ input: [Float], shape: [Int], threads: Int = ForwardThreads.defaultCount) throws -> [Float] {
+    ///   - engine: which library runs the pass; `RNX_ENGINE`'s choice by default (oneDNN, else OpenBLAS).
+    /// - Throws: ``ForwardError`` when the shape does not fit the network or the engine cannot be loaded or refuses a call.
+    public func run(
+        _ input: [Float], shape: [Int], threads: Int = ForwardThreads.defaultCount,
+        engine: ForwardEngine = .fromEnvironment
+    ) throws -> [Float] {
         guard shape.count == 4 else { throw ForwardError.inputRank(shape: shape) }
         let plan = try ForwardPlan(model: self, batch: shape[0], channels: shape[1], height: shape[2],
-                                   width: shape[3], threads: threads)
+                                   width: shape[3], threads: threads, engine: engine)
         return try plan.run(input)
     }
 }

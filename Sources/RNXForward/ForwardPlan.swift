@@ -57,16 +57,58 @@ public final class ForwardPlan {
         case attention(buffer: Int, residual: Int?, channels: Int, plane: Int, ChannelAttention)
     }
 
-    private var steps: [Step] = []
-    private let buffers: [UnsafeMutablePointer<Float>]
-    private let bufferSizes: [Int]
-    private let cols: UnsafeMutablePointer<Float>
-    private let features: UnsafeMutablePointer<Float>
-    /// Scratch for channel attention's means, gates and hidden units.
-    private let attentionScratch: UnsafeMutablePointer<Float>
-    private let blas: BLAS
+    /// The OpenBLAS engine's buffers, allocated on its first pass (a plan that runs on oneDNN never needs them).
+    private final class Storage {
+        let buffers: [UnsafeMutablePointer<Float>]
+        let cols: UnsafeMutablePointer<Float>
+        let features: UnsafeMutablePointer<Float>
+        /// Scratch for channel attention's means, gates and hidden units.
+        let attentionScratch: UnsafeMutablePointer<Float>
 
-    /// Plans a pass over `[batch, channels, height, width]` inputs; the first plan in a process loads OpenBLAS.
+        init(sizes: [Int], cols colsSize: Int, features featureCount: Int, attention attentionSize: Int) {
+            func zeroed(_ count: Int) -> UnsafeMutablePointer<Float> {
+                let buffer = UnsafeMutablePointer<Float>.allocate(capacity: max(count, 1))
+                buffer.initialize(repeating: 0, count: max(count, 1))
+                return buffer
+            }
+            buffers = sizes.map(zeroed)
+            cols = zeroed(colsSize)
+            features = zeroed(featureCount)
+            attentionScratch = zeroed(attentionSize)
+        }
+
+        deinit {
+            for buffer in buffers { buffer.deallocate() }
+            cols.deallocate()
+            features.deallocate()
+            attentionScratch.deallocate()
+        }
+    }
+
+    private var steps: [Step] = []
+    private let bufferSizes: [Int]
+    private let storageSizes: (cols: Int, features: Int, attention: Int)
+    private var storage: Storage?
+    private let blas: BLAS
+    /// The oneDNN pass, when that engine runs this plan.
+    private let onednn: OneDNNPlan?
+    /// Which engine runs the passes, and why.
+    public let engine: EngineReport
+
+    private var store: Storage {
+        if let storage { return storage }
+        let made = Storage(sizes: bufferSizes, cols: storageSizes.cols, features: storageSizes.features,
+                           attention: storageSizes.attention)
+        storage = made
+        return made
+    }
+    private var buffers: [UnsafeMutablePointer<Float>] { store.buffers }
+    private var cols: UnsafeMutablePointer<Float> { store.cols }
+    private var features: UnsafeMutablePointer<Float> { store.features }
+    private var attentionScratch: UnsafeMutablePointer<Float> { store.attentionScratch }
+
+    /// Plans a pass over `[batch, channels, height, width]` inputs on `engine` (by default `RNX_ENGINE`'s choice,
+    /// else oneDNN where it can run the model and OpenBLAS where it cannot).
     ///
     /// - Parameters:
     ///   - model: the network to run.
@@ -75,10 +117,11 @@ public final class ForwardPlan {
     ///   - height: input height; each stride-2 layer halves it, so it must be large enough for the stem and stages.
     ///   - width: input width, likewise.
     ///   - threads: threads for the GEMMs and rnx's own loops, 1 or more.
-    /// - Throws: ``ForwardError`` for impossible settings or shapes, or when OpenBLAS cannot be loaded.
+    ///   - choice: the engine (``ForwardEngine``); `RNX_ENGINE`'s by default.
+    /// - Throws: ``ForwardError`` for impossible settings or shapes, or when the engine cannot be loaded.
     public init(
         model: ForwardModel, batch: Int, channels: Int, height: Int, width: Int,
-        threads: Int = ForwardThreads.defaultCount
+        threads: Int = ForwardThreads.defaultCount, engine choice: ForwardEngine = .fromEnvironment
     ) throws {
         guard threads >= 1 else { throw ForwardError.invalidSetting(name: "threads", value: threads) }
         blas = try BLAS.load()
@@ -215,24 +258,9 @@ public final class ForwardPlan {
         else { throw tooLarge }
         self.steps = steps
         bufferSizes = sizes
-        buffers = sizes.map { size in
-            let buffer = UnsafeMutablePointer<Float>.allocate(capacity: max(size, 1))
-            buffer.initialize(repeating: 0, count: max(size, 1))
-            return buffer
-        }
-        cols = .allocate(capacity: max(colsSize, 1))
-        cols.initialize(repeating: 0, count: max(colsSize, 1))
-        features = .allocate(capacity: max(currentChannels * batch, 1))
-        features.initialize(repeating: 0, count: max(currentChannels * batch, 1))
-        attentionScratch = .allocate(capacity: max(attentionScratchSize, 1))
-        attentionScratch.initialize(repeating: 0, count: max(attentionScratchSize, 1))
-    }
-
-    deinit {
-        for buffer in buffers { buffer.deallocate() }
-        cols.deallocate()
-        features.deallocate()
-        attentionScratch.deallocate()
+        storageSizes = (colsSize, currentChannels * batch, attentionScratchSize)
+        (onednn, engine) = try Self.chooseEngine(choice, model: model, batch: batch, channels: channels,
+                                                 height: height, width: width, threads: threads, blas: blas)
     }
 
     /// The most memory a plan may hold for activations (64 GiB); larger inputs are refused with `inputTooLarge`.
@@ -240,7 +268,8 @@ public final class ForwardPlan {
 
     /// Runs the pass on `input` (`[N, C, H, W]` row-major, exactly `N·C·H·W` values) and returns the
     /// `[N, numClasses]` logits. `observe` sees each convolution's output after its bias, residual and ReLU,
-    /// named by the convolution's `state_dict()` prefix.
+    /// named by the convolution's `state_dict()` prefix; a pass with `observe` runs on the OpenBLAS engine (whose
+    /// buffers hold each output in the `[C][N][H][W]` layout it describes), whatever `engine` says.
     ///
     /// - Parameters:
     ///   - input: `N·C·H·W` values for the plan's shape.
@@ -266,6 +295,7 @@ public final class ForwardPlan {
         guard input.count == bufferSizes[BufferID.input], let source = input.baseAddress else {
             throw ForwardError.shapeMismatch(name: "input", expected: shape, found: [input.count])
         }
+        if let onednn, observe == nil { return try onednn.run(source) }
         let plane = height * width
         let target = buffers[BufferID.input]
         // NCHW → C(NHW), so one GEMM covers the batch.

@@ -51,32 +51,9 @@ extension Kernels {
             }
         }
         for image in 0..<batch {
-            let mean = means + image * channels
-            let out = gate + image * channels
-            switch attention {
-            case .squeezeExcite(_, let reduced, let reduce, let reduceBias, let expand, let expandBias):
-                let hidden = scratch + 2 * channels * batch + image * reduced
-                for r in 0..<reduced {
-                    var sum = reduceBias[r]
-                    for c in 0..<channels { sum += reduce[r * channels + c] * mean[c] }
-                    hidden[r] = max(sum, 0)
-                }
-                for c in 0..<channels {
-                    var sum = expandBias[c]
-                    for r in 0..<reduced { sum += expand[c * reduced + r] * hidden[r] }
-                    out[c] = 1 / (1 + exp(-sum))
-                }
-            case .eca(let kernel):
-                let pad = (kernel.count - 1) / 2
-                for c in 0..<channels {
-                    var sum: Float = 0
-                    for k in 0..<kernel.count {
-                        let source = c + k - pad
-                        if source >= 0 && source < channels { sum += kernel[k] * mean[source] }
-                    }
-                    out[c] = 1 / (1 + exp(-sum))
-                }
-            }
+            attentionGate(means: means + image * channels, channels: channels, attention: attention,
+                          hidden: scratch + 2 * channels * batch + image * attention.hiddenCount,
+                          gate: gate + image * channels)
         }
         ForwardThreads.parallelFor(channels, threads: threads, costPerItem: rowLength) { range in
             for channel in range {
@@ -91,6 +68,37 @@ extension Kernels {
                         for i in start..<start + plane { row[i] = max(row[i] * g, 0) }
                     }
                 }
+            }
+        }
+    }
+
+    /// One image's gate from its channel means: `sigmoid(fc2(relu(fc1(mean))))` for SE, `sigmoid(conv1d(mean))` for
+    /// ECA. `hidden` holds SE's `reduced` hidden units.
+    static func attentionGate(
+        means mean: UnsafePointer<Float>, channels: Int, attention: ChannelAttention,
+        hidden: UnsafeMutablePointer<Float>, gate out: UnsafeMutablePointer<Float>
+    ) {
+        switch attention {
+        case .squeezeExcite(_, let reduced, let reduce, let reduceBias, let expand, let expandBias):
+            for r in 0..<reduced {
+                var sum = reduceBias[r]
+                for c in 0..<channels { sum += reduce[r * channels + c] * mean[c] }
+                hidden[r] = max(sum, 0)
+            }
+            for c in 0..<channels {
+                var sum = expandBias[c]
+                for r in 0..<reduced { sum += expand[c * reduced + r] * hidden[r] }
+                out[c] = 1 / (1 + exp(-sum))
+            }
+        case .eca(let kernel):
+            let pad = (kernel.count - 1) / 2
+            for c in 0..<channels {
+                var sum: Float = 0
+                for k in 0..<kernel.count {
+                    let source = c + k - pad
+                    if source >= 0 && source < channels { sum += kernel[k] * mean[source] }
+                }
+                out[c] = 1 / (1 + exp(-sum))
             }
         }
     }

@@ -25,6 +25,7 @@ extension Validation {
                 : "not positive in " + badRunningVariances.joined(separator: ", ")))
             lines.append("dead layers: " + (deadLayers.isEmpty ? "none" : deadLayers.joined(separator: ", ")))
         }
+        lines.append(engine.text)
         lines.append(kernels.text)
         lines.append(passed ? "PASS" : "FAIL: " + failureReasons.joined(separator: "; "))
         return lines.joined(separator: "\n")
@@ -77,7 +78,7 @@ extension Validation {
                 "\"dead_layers\":[\(deadLayers.map(\.jsonQuoted).joined(separator: ","))]",
             ]
         }
-        fields += ["\"blas\":\(kernels.json)", "\"finite\":\(finiteOutputs)", "\"passed\":\(passed)"]
+        fields += ["\"engine\":\(engine.json)", "\"blas\":\(kernels.json)", "\"finite\":\(finiteOutputs)", "\"passed\":\(passed)"]
         return "{" + fields.joined(separator: ",") + "}"
     }
 }

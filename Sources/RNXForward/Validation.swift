@@ -31,8 +31,10 @@ public struct Validation: Sendable {
     public let badRunningVariances: [String]
     /// Convolutions whose output (after bias, residual and ReLU) is all zero for the whole input (self-check).
     public let deadLayers: [String]
-    /// The BLAS kernels the forward passes ran, and why those.
+    /// The BLAS kernels of the OpenBLAS engine, and why those.
     public let kernels: KernelReport
+    /// The engine the logits were computed on, and why that one.
+    public let engine: EngineReport
     /// The adaptations applied to one side because the other file records them (`.rnw` metadata), one line each.
     public var recordedAdaptations: [String] = []
 
@@ -62,7 +64,7 @@ public struct Validation: Sendable {
         _ loaded: ModelLoader.Loaded, modelPath: String, input: NumpyArray, expected: NumpyArray, expectedPath: String,
         relativeTolerance: Double, threads: Int
     ) throws -> Validation {
-        let logits = try loaded.model.run(input.values, shape: input.shape, threads: threads)
+        let (logits, engine) = try run(loaded.model, input.values, shape: input.shape, threads: threads)
         let comparison = try LogitComparison(
             logits: logits, reference: expected.values, shape: [input.shape[0], loaded.model.config.numClasses],
             referenceShape: expected.shape)
@@ -70,7 +72,7 @@ public struct Validation: Sendable {
             model: modelPath, architecture: loaded.architecture, mode: .expected(path: expectedPath),
             inputShape: input.shape, relativeTolerance: relativeTolerance, comparison: comparison,
             finiteOutputs: logits.allSatisfy(\.isFinite), badRunningVariances: [], deadLayers: [],
-            kernels: try BLAS.load().kernels)
+            kernels: try BLAS.load().kernels, engine: engine)
     }
 
     /// Runs `loaded` and `reference` (another file of the same model) on `input` and compares them.
@@ -79,8 +81,8 @@ public struct Validation: Sendable {
         input: NumpyArray?, relativeTolerance: Double, threads: Int
     ) throws -> Validation {
         let (values, shape) = input.map { ($0.values, $0.shape) } ?? fixedInput(for: loaded.model)
-        let logits = try loaded.model.run(values, shape: shape, threads: threads)
-        let expected = try reference.model.run(values, shape: shape, threads: threads)
+        let (logits, engine) = try run(loaded.model, values, shape: shape, threads: threads)
+        let (expected, _) = try run(reference.model, values, shape: shape, threads: threads)
         let comparison = try LogitComparison(
             logits: logits, reference: expected, shape: [shape[0], loaded.model.config.numClasses],
             referenceShape: [shape[0], reference.model.config.numClasses])
@@ -88,7 +90,7 @@ public struct Validation: Sendable {
             model: modelPath, architecture: loaded.architecture, mode: .against(path: referencePath),
             inputShape: shape, relativeTolerance: relativeTolerance, comparison: comparison,
             finiteOutputs: logits.allSatisfy(\.isFinite), badRunningVariances: [], deadLayers: [],
-            kernels: try BLAS.load().kernels)
+            kernels: try BLAS.load().kernels, engine: engine)
     }
 
     /// Runs `loaded` on `input` (or the fixed input) and checks what can be checked without a reference.
@@ -99,14 +101,27 @@ public struct Validation: Sendable {
         let plan = try ForwardPlan(model: loaded.model, batch: shape[0], channels: shape[1], height: shape[2],
                                    width: shape[3], threads: threads)
         var dead: [String] = []
-        let logits = try plan.run(values) { layer, output in
+        // Observing runs the OpenBLAS engine (its buffers are the layout `observe` shows); the logits checked are
+        // those of the engine the plan runs on.
+        let observed = try plan.run(values) { layer, output in
             if !output.contains(where: { $0 != 0 }) { dead.append(layer) }
         }
+        let logits = plan.engine.library == "OpenBLAS" ? observed : try plan.run(values)
         return Validation(
             model: modelPath, architecture: loaded.architecture, mode: .selfCheck, inputShape: shape,
             relativeTolerance: 0, comparison: nil, finiteOutputs: logits.allSatisfy(\.isFinite),
             badRunningVariances: loaded.badRunningVariances, deadLayers: dead,
-            kernels: try BLAS.load().kernels)
+            kernels: try BLAS.load().kernels, engine: plan.engine)
+    }
+
+    /// The logits of one pass over `values` and the engine that ran it.
+    static func run(_ model: ForwardModel, _ values: [Float], shape: [Int], threads: Int) throws
+        -> ([Float], EngineReport)
+    {
+        guard shape.count == 4 else { throw ForwardError.inputRank(shape: shape) }
+        let plan = try ForwardPlan(model: model, batch: shape[0], channels: shape[1], height: shape[2],
+                                   width: shape[3], threads: threads)
+        return (try plan.run(values), plan.engine)
     }
 
     /// Two images of the fixed input at the model's default size.

@@ -21,7 +21,7 @@ struct ModelOptions: ParsableArguments {
     var strideIn: StrideIn? { strideInOption.value }
 
     @Option(name: .customLong("threads"), help: ArgumentHelp(
-        "Threads for the forward pass: each GEMM and loop is split over them (default: all cores).", valueName: "N"))
+        "Threads for the forward pass: oneDNN's OpenMP team, or OpenBLAS GEMM blocks and loops (default: all cores).", valueName: "N"))
     var threadOption: Int?
 
     @OptionGroup(title: "Pickle limits") var pickleLimits: PickleLimitOptions

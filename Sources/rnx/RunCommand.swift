@@ -12,7 +12,8 @@ struct RunCommand: ParsableCommand {
             MODEL is a .rnw file or any checkpoint rnx reads; it is mapped on the fly like rnx convert maps it \
             (--arch, --num-classes, --in-channels). The input is an .npy file of shape [N, C, H, W] (float32 or \
             float64, C or Fortran order); the output is an .npy file of shape [N, classes], float32. Inference runs \
-            in float32 with BatchNorm in eval mode, on OpenBLAS.
+            in float32 with BatchNorm in eval mode, on oneDNN (OpenBLAS when RNX_ENGINE=openblas or \
+            oneDNN refuses the model).
 
             Example:
               rnx run resnet20-cifar10.pth --input images.npy --output logits.npy

@@ -54,17 +54,17 @@ struct LayoutLogitsTests {
         return (x.values, x.shape)
     }
 
-    @Test(arguments: cases.map(\.key))
-    func matchesTheLibrary(key: String) throws {
+    @Test(arguments: cases.map(\.key), ReferenceLogitsTests.engines)
+    func matchesTheLibrary(key: String, engine: ForwardEngine) throws {
         let (_, config, inputName) = try #require(Self.cases.first { $0.key == key })
         let model = try ForwardModel(config: config, weights: SyntheticWeights(config: config))
         let x = try Self.input(inputName)
         let expected = try NumpyArray(contentsOfFile: Fixtures.path("forward/\(key).logits.npy"))
-        let logits = try model.run(x.values, shape: x.shape, threads: 2)
+        let logits = try model.run(x.values, shape: x.shape, threads: 2, engine: engine)
         let comparison = try LogitComparison(
             logits: logits, reference: expected.values, shape: [x.shape[0], config.numClasses],
             referenceShape: expected.shape)
-        #expect(comparison.passes(relativeTolerance: 1e-4), "\(key): \(comparison)")
-        #expect(comparison.top1Matches == x.shape[0], "\(key): \(comparison)")
+        #expect(comparison.passes(relativeTolerance: 1e-4), "\(key) \(engine): \(comparison)")
+        #expect(comparison.top1Matches == x.shape[0], "\(key) \(engine): \(comparison)")
     }
 }

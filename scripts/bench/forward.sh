@@ -1,5 +1,6 @@
 #!/bin/sh
 # Forward-pass speed and memory (issues 5, 12): rnx bench against PyTorch eager in the same run.
+#   The engine rnx runs (oneDNN, or OpenBLAS as a fallback or with RNX_ENGINE=openblas) is printed first.
 #   resnet50, 224x224, 2 threads, batch 1 and 8; peak RSS of rnx for batch 1. First the CPU, the BLAS core rnx runs
 #   and this machine's sgemm peak (scripts/bench/sgemm_peak.py, at the start and the end), so each batch also gets a
 #   limit (FLOPs / peak) and rnx's ratio to it; every round's raw figures are printed.
@@ -28,8 +29,13 @@ cpu_family=$(sed -n 's/^cpu family[[:space:]]*: //p' /proc/cpuinfo | head -1)
 cpu_flags=$(sed -n 's/^flags[[:space:]]*: //p' /proc/cpuinfo | head -1 | tr ' ' '\n' |
     grep -E '^(avx|avx2|fma|avx512[a-z_0-9]*|amx[a-z_0-9]*)$' | tr '\n' ' ')
 echo "cpu: ${cpu_model:-unknown} (family ${cpu_family:-?}), $(getconf _NPROCESSORS_ONLN) CPUs online; flags: $cpu_flags"
-probe=$("$rnx" bench resnet20 --iterations 1 --json)
-echo "blas: OpenBLAS $(echo "$probe" | json_text version), core $(echo "$probe" | json_text core), chosen by" \
+probe=$("$rnx" bench "$arch" --iterations 1 --json)
+engine=$(echo "$probe" | sed -n 's/.*"engine":{\([^}]*\)}.*/\1/p')
+echo "engine: $(echo "$engine" | json_text library) $(echo "$engine" | json_text version)," \
+    "isa/core $(echo "$engine" | json_text isa), fpmath $(echo "$engine" | json_text fpmath)," \
+    "chosen by $(echo "$engine" | json_text chosen_by): $(echo "$engine" | json_text reason)"
+if [ -n "${RNX_ENGINE:-}" ]; then echo "  (RNX_ENGINE=$RNX_ENGINE is set here)"; fi
+echo "blas (the OpenBLAS engine's kernels): OpenBLAS $(echo "$probe" | json_text version), core $(echo "$probe" | json_text core), chosen by" \
     "$(echo "$probe" | json_text chosen_by): $(echo "$probe" | json_text reason)"
 if [ -n "${OPENBLAS_CORETYPE:-}" ]; then
     echo "  (OPENBLAS_CORETYPE=$OPENBLAS_CORETYPE is set here, and a user's choice wins: unset it to bench rnx's own choice)"
@@ -104,7 +110,7 @@ for batch in 1 8; do
         }'
 done
 
-# Peak resident memory of one rnx process for batch 1 (weights, plan buffers, OpenBLAS).
+# Peak resident memory of one rnx process for batch 1 (weights, oneDNN's packed copy of them, plan buffers).
 if [ -x /usr/bin/time ]; then
     rss=$(/usr/bin/time -v "$rnx" bench "$arch" --batch 1 --threads "$threads" --iterations 3 2>&1 >/dev/null |
         sed -n 's/.*Maximum resident set size (kbytes): //p')
